@@ -1,0 +1,37 @@
+package normalize
+
+import (
+	"net/url"
+	"testing"
+)
+
+func TestCanonicalURL(t *testing.T) {
+	base, _ := url.Parse("https://Blog.Example.com/feeds/all.xml")
+	tests := []struct {
+		in, want string
+	}{
+		{"https://blog.example.com/a", "https://blog.example.com/a"},
+		{"HTTPS://BLOG.Example.COM:443/Path/X", "https://blog.example.com/Path/X"},
+		{"http://example.com:80", "http://example.com/"},
+		{"http://example.com:8080/a", "http://example.com:8080/a"},
+		{"/2024/06/07/post", "https://blog.example.com/2024/06/07/post"},
+		{"post.html", "https://blog.example.com/feeds/post.html"},
+		{"https://x.example/a#comments", "https://x.example/a"},
+		{"https://x.example/a?utm_source=rss&id=3&utm_medium=feed&fbclid=abc&b=1", "https://x.example/a?id=3&b=1"},
+		{"https://x.example/a?z=1&a=2", "https://x.example/a?z=1&a=2"},
+		{"https://x.example/a?gclid=1&spm=a.b&mc_cid=x&mc_eid=y", "https://x.example/a"},
+		{"https://x.example/a?UTM_Campaign=x&q=%E4%B8%AD", "https://x.example/a?q=%E4%B8%AD"},
+		{"https://user:pw@x.example/a", "https://x.example/a"},
+		{"  https://x.example/a  ", "https://x.example/a"},
+		{"javascript:alert(1)", ""},
+		{"mailto:a@example.com", ""},
+		{"ftp://x.example/file", ""},
+		{"", ""},
+		{"http://[::1]:80/a", "http://[::1]/a"},
+	}
+	for _, tt := range tests {
+		if got := CanonicalURL(tt.in, base); got != tt.want {
+			t.Errorf("CanonicalURL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

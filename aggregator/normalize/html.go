@@ -1,0 +1,123 @@
+package normalize
+
+import (
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/microcosm-cc/bluemonday"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// newPolicy returns the sanitising policy for republished content:
+// bluemonday's user-generated-content policy (no scripts, styles, event
+// handlers, iframes or forms) with only http, https and mailto links.
+func newPolicy() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy()
+	p.AllowURLSchemes("http", "https", "mailto")
+	p.RequireParseableURLs(true)
+	p.AllowRelativeURLs(false)
+	return p
+}
+
+// urlAttrs are the attributes whose values are URLs to make absolute.
+var urlAttrs = map[string]bool{"href": true, "src": true, "cite": true, "poster": true, "longdesc": true}
+
+// absolutize rewrites relative URLs in fragment against base.
+func absolutize(fragment string, base *url.URL) string {
+	if base == nil || !strings.Contains(fragment, "=") {
+		return fragment
+	}
+	var b strings.Builder
+	z := html.NewTokenizer(strings.NewReader(fragment))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			return b.String()
+		}
+		tok := z.Token()
+		if tt == html.StartTagToken || tt == html.SelfClosingTagToken {
+			for i, a := range tok.Attr {
+				if !urlAttrs[a.Key] {
+					continue
+				}
+				if ref, err := url.Parse(strings.TrimSpace(a.Val)); err == nil {
+					tok.Attr[i].Val = base.ResolveReference(ref).String()
+				}
+			}
+		}
+		b.WriteString(tok.String())
+	}
+}
+
+// PlainText returns the text of an HTML fragment: tags removed, entities
+// decoded, script and style bodies skipped, whitespace collapsed.
+func PlainText(fragment string) string {
+	if !strings.ContainsAny(fragment, "<&") {
+		return collapseSpace(fragment)
+	}
+	var b strings.Builder
+	z := html.NewTokenizer(strings.NewReader(fragment))
+	skip := 0
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return collapseSpace(b.String())
+		case html.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+			}
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			switch atom.Lookup(name) {
+			case atom.Script, atom.Style:
+				skip++
+			}
+			b.WriteByte(' ')
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			switch atom.Lookup(name) {
+			case atom.Script, atom.Style:
+				if skip > 0 {
+					skip--
+				}
+			}
+			b.WriteByte(' ')
+		case html.SelfClosingTagToken:
+			b.WriteByte(' ')
+		}
+	}
+}
+
+// collapseSpace trims s and turns every run of white space into one space.
+func collapseSpace(s string) string {
+	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+}
+
+// truncate cuts s to at most max bytes on a rune boundary.
+func truncate(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	for max > 0 && !utf8.RuneStart(s[max]) {
+		max--
+	}
+	return s[:max]
+}
+
+// stripControls removes control characters other than tab, newline and
+// carriage return, which XML cannot carry and feed readers choke on.
+func stripControls(s string) string {
+	clean := func(r rune) rune {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || (r >= 0x7F && r <= 0x9F) || r == 0xFFFE || r == 0xFFFF {
+			return -1
+		}
+		return r
+	}
+	if strings.IndexFunc(s, func(r rune) bool { return clean(r) == -1 }) < 0 {
+		return s
+	}
+	return strings.Map(clean, s)
+}

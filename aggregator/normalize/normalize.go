@@ -1,0 +1,151 @@
+// Package normalize turns gofeed items into entries: identity key, canonical
+// URL, dates by DESIGN.md's time rules, sanitised HTML with absolute links,
+// and a plain-text copy. It is pure: the time of the poll is passed in.
+package normalize
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/mmcdole/gofeed"
+
+	"github.com/tributary/tributary/aggregator/entry"
+)
+
+// Size caps on untrusted text, in bytes.
+const (
+	maxTitle   = 1024
+	maxAuthor  = 256
+	maxContent = 256 << 10
+)
+
+// Options describe the source being normalised.
+type Options struct {
+	FeedURL    string    // where the feed was fetched from; relative links resolve against it
+	Now        time.Time // time of the poll
+	KeepFuture bool      // future_dates: keep (else clamp)
+}
+
+// Normalizer turns feed items into entries. It is safe for concurrent use.
+type Normalizer struct {
+	policy *bluemonday.Policy
+}
+
+// New returns a Normalizer.
+func New() *Normalizer {
+	return &Normalizer{policy: newPolicy()}
+}
+
+// Entries normalises the items of feed. Items that come out with the same key
+// as an earlier item of the same document are dropped: the first wins.
+func (n *Normalizer) Entries(feed *gofeed.Feed, opts Options) []entry.Entry {
+	base, _ := url.Parse(opts.FeedURL)
+	if feed.Link != "" {
+		if l, err := url.Parse(feed.Link); err == nil && base != nil {
+			base = base.ResolveReference(l)
+		}
+	}
+	guidCount := map[string]int{}
+	for _, it := range feed.Items {
+		if g := strings.TrimSpace(it.GUID); g != "" {
+			guidCount[g]++
+		}
+	}
+	seen := map[string]bool{}
+	out := make([]entry.Entry, 0, len(feed.Items))
+	for _, it := range feed.Items {
+		if it == nil {
+			continue
+		}
+		e := n.entry(it, base, opts)
+		guid := strings.TrimSpace(it.GUID)
+		e.Key = Key(guid, guidCount[guid] == 1, e.URL, e.Title, it.Published, e.ContentText)
+		if seen[e.Key] {
+			continue
+		}
+		seen[e.Key] = true
+		out = append(out, e)
+	}
+	return out
+}
+
+func (n *Normalizer) entry(it *gofeed.Item, base *url.URL, opts Options) entry.Entry {
+	var e entry.Entry
+	e.URL = CanonicalURL(it.Link, base)
+	if e.URL == "" && len(it.Links) > 0 {
+		e.URL = CanonicalURL(it.Links[0], base)
+	}
+	// Relative links in content resolve against the article when it has a
+	// URL, else against the feed.
+	contentBase := base
+	if u, err := url.Parse(e.URL); err == nil && e.URL != "" {
+		contentBase = u
+	}
+	e.Title = truncate(stripControls(PlainText(it.Title)), maxTitle)
+	e.Author = truncate(stripControls(PlainText(author(it))), maxAuthor)
+	raw := it.Content
+	if strings.TrimSpace(raw) == "" {
+		raw = it.Description
+	}
+	raw = truncate(stripControls(raw), maxContent)
+	e.ContentHTML = strings.TrimSpace(n.policy.Sanitize(absolutize(raw, contentBase)))
+	e.ContentText = PlainText(e.ContentHTML)
+	if e.Title == "" {
+		e.Title = firstWords(e.ContentText, 80)
+	}
+	e.Published = PublishedDate(Dates{Published: it.PublishedParsed, Updated: it.UpdatedParsed, URL: e.URL}, opts.Now, opts.KeepFuture)
+	e.Updated = UpdatedDate(it.UpdatedParsed, opts.Now)
+	e.Hash = hashOf(e.URL, e.Title, e.Author, e.ContentHTML, it.Published, it.Updated)
+	return e
+}
+
+// Key returns an entry's identity within its source: its GUID when the feed
+// gives one that is unique in the document, else its canonical URL, else a
+// hash of its title, date and text.
+func Key(guid string, guidUnique bool, canonicalURL, title, date, text string) string {
+	switch {
+	case guid != "" && guidUnique:
+		return "guid:" + guid
+	case canonicalURL != "":
+		return "url:" + canonicalURL
+	default:
+		return "hash:" + hashOf(title, date, text)
+	}
+}
+
+func author(it *gofeed.Item) string {
+	for _, p := range append([]*gofeed.Person{it.Author}, it.Authors...) {
+		if p == nil {
+			continue
+		}
+		if p.Name != "" {
+			return p.Name
+		}
+		if p.Email != "" {
+			return p.Email
+		}
+	}
+	return ""
+}
+
+// firstWords returns at most max runes of text, for items with no title.
+func firstWords(text string, max int) string {
+	r := []rune(text)
+	if len(r) <= max {
+		return text
+	}
+	return string(r[:max]) + "…"
+}
+
+func hashOf(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}

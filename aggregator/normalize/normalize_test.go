@@ -1,0 +1,95 @@
+package normalize
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+)
+
+func TestKey(t *testing.T) {
+	tests := []struct {
+		name, guid string
+		unique     bool
+		url        string
+		wantPrefix string
+	}{
+		{"unique guid", "tag:x,2024:1", true, "https://x.example/a", "guid:tag:x,2024:1"},
+		{"repeated guid falls back to url", "1", false, "https://x.example/a", "url:https://x.example/a"},
+		{"no guid", "", false, "https://x.example/a", "url:https://x.example/a"},
+		{"nothing: hash", "", false, "", "hash:"},
+	}
+	for _, tt := range tests {
+		got := Key(tt.guid, tt.unique, tt.url, "title", "date", "text")
+		if !strings.HasPrefix(got, tt.wantPrefix) {
+			t.Errorf("%s: Key = %q, want prefix %q", tt.name, got, tt.wantPrefix)
+		}
+	}
+	if Key("", false, "", "a", "d", "t") == Key("", false, "", "b", "d", "t") {
+		t.Error("hash keys of different titles collide")
+	}
+}
+
+func TestPlainText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain  text\n here", "plain text here"},
+		{"<p>Hello <b>world</b></p><p>again</p>", "Hello world again"},
+		{"Fish &amp; chips &lt;3", "Fish & chips <3"},
+		{"a<script>alert(1)</script>b<style>p{}</style>c", "a b c"},
+		{"<p>中文<br/>标题</p>", "中文 标题"},
+	}
+	for _, tt := range tests {
+		if got := PlainText(tt.in); got != tt.want {
+			t.Errorf("PlainText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSanitiseAndAbsolutize(t *testing.T) {
+	n := New()
+	feed := &gofeed.Feed{Items: []*gofeed.Item{{
+		GUID:  "1",
+		Link:  "https://x.example/posts/one?utm_source=rss",
+		Title: "<b>Bold</b> title\x01",
+		Content: `<p onclick="steal()">Hi <img src="/img/a.png" onerror="alert(1)"></p>` +
+			`<script>alert(2)</script><a href="javascript:alert(3)">bad</a> <a href="../about">rel</a>` +
+			`<iframe src="https://evil.example/"></iframe>`,
+	}}}
+	got := n.Entries(feed, Options{FeedURL: "https://x.example/feed.xml", Now: time.Now()})
+	if len(got) != 1 {
+		t.Fatalf("got %d entries", len(got))
+	}
+	e := got[0]
+	for _, bad := range []string{"onclick", "onerror", "<script", "javascript:", "alert(2)", "<iframe", "steal"} {
+		if strings.Contains(e.ContentHTML, bad) {
+			t.Errorf("content still has %q: %s", bad, e.ContentHTML)
+		}
+	}
+	for _, good := range []string{`src="https://x.example/img/a.png"`, `href="https://x.example/about"`} {
+		if !strings.Contains(e.ContentHTML, good) {
+			t.Errorf("content lacks %s: %s", good, e.ContentHTML)
+		}
+	}
+	if e.Title != "Bold title" {
+		t.Errorf("Title = %q", e.Title)
+	}
+	if e.URL != "https://x.example/posts/one" {
+		t.Errorf("URL = %q", e.URL)
+	}
+	if e.ContentText != "Hi bad rel" {
+		t.Errorf("ContentText = %q", e.ContentText)
+	}
+}
+
+func TestEntriesDropRepeatedKeys(t *testing.T) {
+	feed := &gofeed.Feed{Items: []*gofeed.Item{
+		{Link: "https://x.example/a", Title: "first"},
+		{Link: "https://x.example/a#again", Title: "second copy"},
+		{Link: "https://x.example/b", Title: "other"},
+	}}
+	got := New().Entries(feed, Options{FeedURL: "https://x.example/feed", Now: time.Now()})
+	if len(got) != 2 || got[0].Title != "first" || got[1].Title != "other" {
+		t.Errorf("got %+v", got)
+	}
+}

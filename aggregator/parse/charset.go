@@ -1,0 +1,127 @@
+package parse
+
+import (
+	"bytes"
+	"fmt"
+	"mime"
+	"regexp"
+	"unicode/utf8"
+
+	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/encoding/unicode/utf32"
+)
+
+// xmlDecl matches an XML declaration and its encoding pseudo-attribute.
+var xmlDecl = regexp.MustCompile(`^(\s*<\?xml[^>]*?\sencoding\s*=\s*)(["'])([A-Za-z0-9._:\-]+)(["'])`)
+
+// ToUTF8 turns a feed body into UTF-8 that gofeed can read, and returns the
+// name of the encoding it decided on.
+//
+// The encoding is, in order: override (a source's configured encoding), a
+// byte-order mark, the charset parameter of the HTTP Content-Type, the XML
+// declaration, and otherwise UTF-8 when the bytes are valid UTF-8 or
+// windows-1252 when they are not. The XML declaration is rewritten to say
+// UTF-8, and characters XML forbids are dropped.
+func ToUTF8(body []byte, contentType, override string) ([]byte, string, error) {
+	enc, name, err := detect(body, contentType, override)
+	if err != nil {
+		return nil, "", err
+	}
+	out := body
+	if enc != nil {
+		out, err = enc.NewDecoder().Bytes(body)
+		if err != nil {
+			return nil, "", fmt.Errorf("decode %s: %w", name, err)
+		}
+	}
+	out = bytes.TrimPrefix(out, []byte("\uFEFF"))
+	if m := xmlDecl.FindSubmatchIndex(out); m != nil {
+		out = append(append(append([]byte{}, out[:m[6]]...), "utf-8"...), out[m[7]:]...)
+	}
+	return cleanXMLText(out), name, nil
+}
+
+// detect decides the encoding of body. A nil Encoding means UTF-8.
+func detect(body []byte, contentType, override string) (encoding.Encoding, string, error) {
+	if override != "" {
+		return lookup(override)
+	}
+	switch {
+	case bytes.HasPrefix(body, []byte{0x00, 0x00, 0xFE, 0xFF}):
+		return utf32.UTF32(utf32.BigEndian, utf32.ExpectBOM), "utf-32be", nil
+	case bytes.HasPrefix(body, []byte{0xFF, 0xFE, 0x00, 0x00}):
+		return utf32.UTF32(utf32.LittleEndian, utf32.ExpectBOM), "utf-32le", nil
+	case bytes.HasPrefix(body, []byte{0xFE, 0xFF}):
+		return unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), "utf-16be", nil
+	case bytes.HasPrefix(body, []byte{0xFF, 0xFE}):
+		return unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), "utf-16le", nil
+	case bytes.HasPrefix(body, []byte{0xEF, 0xBB, 0xBF}):
+		return nil, "utf-8", nil
+	// "<?" without a byte-order mark, in UTF-32 or UTF-16.
+	case bytes.HasPrefix(body, []byte{0, 0, 0, '<'}):
+		return utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM), "utf-32be", nil
+	case bytes.HasPrefix(body, []byte{'<', 0, 0, 0}):
+		return utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM), "utf-32le", nil
+	case bytes.HasPrefix(body, []byte{0, '<', 0, '?'}):
+		return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), "utf-16be", nil
+	case bytes.HasPrefix(body, []byte{'<', 0, '?', 0}):
+		return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), "utf-16le", nil
+	}
+	if _, params, err := mime.ParseMediaType(contentType); err == nil && params["charset"] != "" {
+		return lookup(params["charset"])
+	}
+	if m := xmlDecl.FindSubmatch(body); m != nil {
+		return lookup(string(m[3]))
+	}
+	if utf8.Valid(body) {
+		return nil, "utf-8", nil
+	}
+	return lookup("windows-1252")
+}
+
+func lookup(label string) (encoding.Encoding, string, error) {
+	enc, name := charset.Lookup(label)
+	if enc == nil {
+		return nil, "", fmt.Errorf("unknown encoding %q", label)
+	}
+	if name == "utf-8" {
+		return nil, name, nil
+	}
+	return enc, name, nil
+}
+
+// cleanXMLText replaces invalid UTF-8 by U+FFFD and drops the characters
+// XML 1.0 does not allow (most C0 controls, U+FFFE, U+FFFF), which would
+// otherwise make the whole feed unreadable.
+func cleanXMLText(b []byte) []byte {
+	if utf8.Valid(b) && !hasForbidden(b) {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size == 1 {
+			out = utf8.AppendRune(out, utf8.RuneError)
+		} else if xmlChar(r) {
+			out = append(out, b[:size]...)
+		}
+		b = b[size:]
+	}
+	return out
+}
+
+func hasForbidden(b []byte) bool {
+	for _, r := range string(b) {
+		if !xmlChar(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func xmlChar(r rune) bool {
+	return r == 0x9 || r == 0xA || r == 0xD ||
+		(r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
+}

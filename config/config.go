@@ -1,0 +1,89 @@
+// Package config loads and validates Tributary's YAML configuration.
+//
+// Loading is strict: unknown keys, wrong types, bad durations, bad cron
+// specs, bad URLs and duplicate sources are all reported together, each with
+// the file and line it was found on, so that a user can fix a config in one
+// pass. Defaults are filled in for every optional key.
+package config
+
+import "time"
+
+// Config is a loaded, validated and defaulted configuration.
+type Config struct {
+	Title        string   `yaml:"title"`
+	BaseURL      string   `yaml:"base_url"`
+	Listen       string   `yaml:"listen"`
+	Database     string   `yaml:"database"`
+	Schedule     string   `yaml:"schedule"`
+	Timezone     string   `yaml:"timezone"`
+	ItemsPerFeed int      `yaml:"items_per_feed"`
+	FutureDates  string   `yaml:"future_dates"`
+	Fetch        Fetch    `yaml:"fetch"`
+	Sources      []Source `yaml:"sources"`
+
+	// Path is the file the config was read from.
+	Path string `yaml:"-"`
+	// Location is Timezone, loaded.
+	Location *time.Location `yaml:"-"`
+}
+
+// Fetch holds the limits that keep polling polite and bounded.
+type Fetch struct {
+	Timeout      Duration `yaml:"timeout"`
+	MaxBodyBytes int64    `yaml:"max_body_bytes"`
+	MaxRedirects int      `yaml:"max_redirects"`
+	Workers      int      `yaml:"workers"`
+	PerHost      int      `yaml:"per_host"`
+}
+
+// Source is one feed to poll.
+type Source struct {
+	URL         string `yaml:"url"`
+	Name        string `yaml:"name"`
+	Schedule    string `yaml:"schedule"`
+	Encoding    string `yaml:"encoding"`
+	FutureDates string `yaml:"future_dates"`
+
+	// Location is where the feed is fetched from: URL itself for http(s)
+	// sources, or an absolute file:// URL for local files (relative paths
+	// are taken relative to the config file). URL, as written, stays the
+	// source's identity so that ids survive moving the whole directory.
+	Location string `yaml:"-"`
+}
+
+// Future-date policies.
+const (
+	FutureClamp = "clamp" // replace a future date by first_seen
+	FutureKeep  = "keep"  // keep the date as the feed gives it
+)
+
+// Defaults, documented in config.example.yaml and README.md.
+const (
+	DefaultTitle        = "Tributary"
+	DefaultListen       = "127.0.0.1:8080"
+	DefaultDatabase     = "tributary.db"
+	DefaultSchedule     = "*/15 * * * *"
+	DefaultTimezone     = "UTC"
+	DefaultItemsPerFeed = 50
+	DefaultTimeout      = 30 * time.Second
+	DefaultMaxBodyBytes = 4 << 20
+	DefaultMaxRedirects = 5
+	DefaultWorkers      = 8
+	DefaultPerHost      = 2
+)
+
+// SourceSchedule returns the cron spec that governs s.
+func (c *Config) SourceSchedule(s Source) string {
+	if s.Schedule != "" {
+		return s.Schedule
+	}
+	return c.Schedule
+}
+
+// SourceFutureDates returns the future-date policy for s.
+func (c *Config) SourceFutureDates(s Source) string {
+	if s.FutureDates != "" {
+		return s.FutureDates
+	}
+	return c.FutureDates
+}
