@@ -67,12 +67,13 @@ func Parse(path string, data []byte) (*Config, error) {
 var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 
 // expandEnv replaces ${NAME} by the environment variable NAME, reporting
-// unset ones. Values are inserted as they are; a value with a newline would
-// shift later line numbers, so it is refused.
+// unset ones; comments are left alone. Values are inserted as they are; a
+// value with a newline would shift later line numbers, so it is refused.
 func expandEnv(data []byte, errs *Error) []byte {
 	lines := bytes.Split(data, []byte("\n"))
 	for i, line := range lines {
-		lines[i] = envRef.ReplaceAllFunc(line, func(ref []byte) []byte {
+		code, comment := splitComment(line)
+		lines[i] = envRef.ReplaceAllFunc(code, func(ref []byte) []byte {
 			name := string(envRef.FindSubmatch(ref)[1])
 			v, ok := os.LookupEnv(name)
 			switch {
@@ -85,8 +86,28 @@ func expandEnv(data []byte, errs *Error) []byte {
 			}
 			return ref
 		})
+		lines[i] = append(lines[i], comment...)
 	}
 	return bytes.Join(lines, []byte("\n"))
+}
+
+// splitComment cuts a YAML line before its comment: a # at the start or
+// after white space, outside quotes.
+func splitComment(line []byte) (code, comment []byte) {
+	var quote byte
+	for i, c := range line {
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '#' && (i == 0 || line[i-1] == ' ' || line[i-1] == '\t'):
+			return line[:i:i], line[i:]
+		}
+	}
+	return line, nil
 }
 
 func (c *Config) setDefaults() {

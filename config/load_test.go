@@ -87,6 +87,13 @@ func TestEnvExpansion(t *testing.T) {
 	if cfg.Title != "From Env" {
 		t.Errorf("Title = %q", cfg.Title)
 	}
+	cfg, err = Parse("c.yaml", []byte("# ${NOT_EXPANDED} in a comment\ntitle: \"a # ${TRIB_TEST_TITLE}\" # ${NOR_HERE}\nsources:\n  - url: https://a.example/f\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Title != "a # From Env" {
+		t.Errorf("Title = %q", cfg.Title)
+	}
 	_, err = Parse("c.yaml", []byte("sources:\n  - url: https://a.example/f\ntitle: ${TRIB_TEST_UNSET_VAR}\n"))
 	if err == nil || !strings.Contains(err.Error(), "c.yaml:3: environment variable TRIB_TEST_UNSET_VAR is not set") {
 		t.Errorf("unset variable: err = %v", err)

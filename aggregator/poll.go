@@ -1,0 +1,162 @@
+// Package aggregator polls sources and stores their entries: for each source
+// it fetches the feed, parses it, normalises its items and writes them to the
+// store in one transaction. The stages live in sub-packages (fetch, parse,
+// normalize, store); this package runs them, in a bounded worker pool, on a
+// cron schedule.
+package aggregator
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/tributary/tributary/aggregator/fetch"
+	"github.com/tributary/tributary/aggregator/normalize"
+	"github.com/tributary/tributary/aggregator/parse"
+	"github.com/tributary/tributary/aggregator/store"
+	"github.com/tributary/tributary/config"
+)
+
+// Target is a source to poll, with the settings that apply to it.
+type Target struct {
+	Source     config.Source
+	KeepFuture bool // future_dates: keep
+}
+
+// Outcome says how a poll ended.
+type Outcome string
+
+// Poll outcomes.
+const (
+	Updated     Outcome = "updated"      // a new body was parsed and stored
+	NotModified Outcome = "not-modified" // HTTP 304
+	Unchanged   Outcome = "unchanged"    // same body as last time: not parsed again
+	Failed      Outcome = "failed"
+	Skipped     Outcome = "skipped" // not due, already being polled, or stopped
+)
+
+// Result is the outcome of polling one source.
+type Result struct {
+	Source   string // the source's configured URL
+	Outcome  Outcome
+	Counts   store.PollCounts
+	Err      error
+	Duration time.Duration
+}
+
+// Poller runs the pipeline for sources. It is safe for concurrent use.
+type Poller struct {
+	store      *store.Store
+	fetcher    *fetch.Fetcher
+	normalizer *normalize.Normalizer
+	now        func() time.Time
+	log        *slog.Logger
+	pool       *pool
+}
+
+// NewPoller returns a Poller. now is the clock (time.Now outside tests);
+// workers and perHost bound how many fetches run at once, in all and per host.
+func NewPoller(st *store.Store, f *fetch.Fetcher, now func() time.Time, log *slog.Logger, workers, perHost int) *Poller {
+	return &Poller{
+		store:      st,
+		fetcher:    f,
+		normalizer: normalize.New(),
+		now:        now,
+		log:        log,
+		pool:       newPool(workers, perHost),
+	}
+}
+
+// Poll polls one source now, whatever its schedule, and records the outcome.
+func (p *Poller) Poll(ctx context.Context, t Target) Result {
+	start := time.Now()
+	res := p.poll(ctx, t)
+	res.Source = t.Source.URL
+	res.Duration = time.Since(start)
+	attrs := []any{"source", t.Source.URL, "outcome", res.Outcome, "new", res.Counts.New,
+		"updated", res.Counts.Updated, "ms", res.Duration.Milliseconds()}
+	if res.Err != nil {
+		p.log.Warn("poll", append(attrs, "err", res.Err)...)
+	} else {
+		p.log.Info("poll", attrs...)
+	}
+	return res
+}
+
+func (p *Poller) poll(ctx context.Context, t Target) Result {
+	at := p.now().UTC()
+	st, err := p.store.Source(ctx, t.Source.URL)
+	if err != nil {
+		return Result{Outcome: Failed, Err: err}
+	}
+	fail := func(err error) Result {
+		if ctx.Err() != nil { // stopping: not the source's fault
+			return Result{Outcome: Skipped, Err: err}
+		}
+		next := at.Add(Backoff(st.Failures+1, rand.Float64()))
+		if rerr := p.store.RecordFailure(context.WithoutCancel(ctx), t.Source.URL, at, err.Error(), next); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+		return Result{Outcome: Failed, Err: err}
+	}
+
+	resp, err := p.fetcher.Fetch(ctx, fetch.Request{URL: t.Source.Location, ETag: st.ETag, LastModified: st.LastModified})
+	if err != nil {
+		return fail(err)
+	}
+	if resp.NotModified {
+		return p.unchanged(ctx, t, at, resp, NotModified)
+	}
+	sum := sha256.Sum256(resp.Body)
+	bodyHash := hex.EncodeToString(sum[:])
+	if bodyHash == st.BodyHash {
+		return p.unchanged(ctx, t, at, resp, Unchanged)
+	}
+
+	parsed, err := parse.Parse(resp.Body, resp.ContentType, t.Source.Encoding)
+	if err != nil {
+		return fail(fmt.Errorf("%s: %w", t.Source.URL, err))
+	}
+	entries := p.normalizer.Entries(parsed.Feed, normalize.Options{FeedURL: resp.URL, Now: at, KeepFuture: t.KeepFuture})
+	counts, err := p.store.SavePoll(context.WithoutCancel(ctx), store.Poll{
+		SourceURL:    t.Source.URL,
+		At:           at,
+		Title:        normalize.PlainText(parsed.Feed.Title),
+		SiteURL:      normalize.CanonicalURL(parsed.Feed.Link, nil),
+		ETag:         resp.ETag,
+		LastModified: resp.LastModified,
+		BodyHash:     bodyHash,
+		NextPoll:     at,
+		Entries:      entries,
+	})
+	if err != nil {
+		return fail(err)
+	}
+	return Result{Outcome: Updated, Counts: counts}
+}
+
+func (p *Poller) unchanged(ctx context.Context, t Target, at time.Time, resp *fetch.Response, o Outcome) Result {
+	if err := p.store.RecordUnchanged(context.WithoutCancel(ctx), t.Source.URL, at, resp.ETag, resp.LastModified, at); err != nil {
+		return Result{Outcome: Failed, Err: err}
+	}
+	return Result{Outcome: o}
+}
+
+// Backoff returns how long to wait before polling a source again after its
+// failures-th failure in a row: 5 minutes doubling per failure, capped at
+// 24 hours, spread by ±20% (jitter in [0,1)) so that sources failing together
+// do not retry together.
+func Backoff(failures int, jitter float64) time.Duration {
+	const base, ceiling = 5 * time.Minute, 24 * time.Hour
+	d := base
+	for i := 1; i < failures && d < ceiling; i++ {
+		d *= 2
+	}
+	d = min(d, ceiling)
+	return time.Duration(float64(d) * (0.8 + 0.4*jitter))
+}

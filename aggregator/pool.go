@@ -1,0 +1,102 @@
+package aggregator
+
+import (
+	"context"
+	"net/url"
+	"sync"
+)
+
+// pool bounds concurrent polls, in all and per host, and makes sure a source
+// is never polled twice at once.
+type pool struct {
+	workers int
+	perHost int
+
+	mu       sync.Mutex
+	inFlight map[string]bool          // source URL → being polled
+	hosts    map[string]chan struct{} // host → per-host semaphore
+}
+
+func newPool(workers, perHost int) *pool {
+	return &pool{workers: workers, perHost: perHost, inFlight: map[string]bool{}, hosts: map[string]chan struct{}{}}
+}
+
+// claim marks src as being polled; false means it already is.
+func (p *pool) claim(src string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.inFlight[src] {
+		return false
+	}
+	p.inFlight[src] = true
+	return true
+}
+
+func (p *pool) release(src string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.inFlight, src)
+}
+
+// hostSlot returns the semaphore of location's host. Local files share one.
+func (p *pool) hostSlot(location string) chan struct{} {
+	host := ""
+	if u, err := url.Parse(location); err == nil {
+		host = u.Host
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	sem, ok := p.hosts[host]
+	if !ok {
+		sem = make(chan struct{}, p.perHost)
+		p.hosts[host] = sem
+	}
+	return sem
+}
+
+// PollAll polls targets with the worker pool and returns one result per
+// target, in the order given. Unless force is set, a source whose back-off
+// has not expired is skipped. A source already being polled is skipped.
+func (p *Poller) PollAll(ctx context.Context, targets []Target, force bool) []Result {
+	results := make([]Result, len(targets))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(p.pool.workers, len(targets)) {
+		wg.Go(func() {
+			for i := range work {
+				results[i] = p.pollPooled(ctx, targets[i], force)
+			}
+		})
+	}
+	for i := range targets {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	return results
+}
+
+func (p *Poller) pollPooled(ctx context.Context, t Target, force bool) Result {
+	skip := Result{Source: t.Source.URL, Outcome: Skipped}
+	if ctx.Err() != nil {
+		return skip
+	}
+	if !force {
+		st, err := p.store.Source(ctx, t.Source.URL)
+		if err == nil && st.NextPoll.After(p.now()) {
+			return skip
+		}
+	}
+	if !p.pool.claim(t.Source.URL) {
+		return skip
+	}
+	defer p.pool.release(t.Source.URL)
+	sem := p.pool.hostSlot(t.Source.Location)
+	select {
+	case sem <- struct{}{}:
+	case <-ctx.Done():
+		return skip
+	}
+	defer func() { <-sem }()
+	return p.Poll(ctx, t)
+}

@@ -1,0 +1,103 @@
+package aggregator
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/tributary/tributary/config"
+)
+
+// Targets returns the sources of cfg with the settings that apply to each.
+func Targets(cfg *config.Config) []Target {
+	out := make([]Target, len(cfg.Sources))
+	for i, s := range cfg.Sources {
+		out[i] = Target{Source: s, KeepFuture: cfg.SourceFutureDates(s) == config.FutureKeep}
+	}
+	return out
+}
+
+// Scheduler polls the sources of one config on their cron schedules: all of
+// them once at start, then each group of sources sharing a schedule on that
+// schedule. A reload replaces the Scheduler.
+type Scheduler struct {
+	cron   *cron.Cron
+	poller *Poller
+	all    []Target
+	log    *slog.Logger
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// NewScheduler prepares the schedule of cfg. Nothing runs before Start.
+func NewScheduler(cfg *config.Config, p *Poller, log *slog.Logger) (*Scheduler, error) {
+	logger := cronLogger{log}
+	c := cron.New(
+		cron.WithLocation(cfg.Location),
+		cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)),
+		cron.WithLogger(logger),
+	)
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Scheduler{cron: c, poller: p, all: Targets(cfg), log: log, ctx: ctx, cancel: cancel}
+
+	groups := map[string][]Target{}
+	var specs []string
+	for _, t := range s.all {
+		spec := cfg.SourceSchedule(t.Source)
+		if _, ok := groups[spec]; !ok {
+			specs = append(specs, spec)
+		}
+		groups[spec] = append(groups[spec], t)
+	}
+	for _, spec := range specs {
+		sched, err := config.ParseSchedule(spec, cfg.Location)
+		if err != nil {
+			cancel()
+			return nil, fmt.Errorf("schedule: %w", err)
+		}
+		targets := groups[spec]
+		c.Schedule(sched, cron.FuncJob(func() { s.cycle(targets) }))
+	}
+	return s, nil
+}
+
+// Start polls every source once, in the background, and starts the schedule.
+func (s *Scheduler) Start() {
+	s.wg.Go(func() { s.cycle(s.all) })
+	s.cron.Start()
+}
+
+// Stop stops the schedule, cancels the fetches in flight and waits for the
+// polls in progress to finish their writes.
+func (s *Scheduler) Stop() {
+	s.cancel()
+	<-s.cron.Stop().Done()
+	s.wg.Wait()
+}
+
+func (s *Scheduler) cycle(targets []Target) {
+	if s.ctx.Err() != nil {
+		return
+	}
+	results := s.poller.PollAll(s.ctx, targets, false)
+	var failed int
+	for _, r := range results {
+		if r.Outcome == Failed {
+			failed++
+		}
+	}
+	s.log.Info("poll cycle", "sources", len(targets), "failed", failed)
+}
+
+// cronLogger routes robfig/cron's messages to slog.
+type cronLogger struct{ log *slog.Logger }
+
+func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	l.log.Error("cron: "+msg, append(kv, "err", err)...)
+}

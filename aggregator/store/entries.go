@@ -1,0 +1,163 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/tributary/tributary/aggregator/entry"
+)
+
+// Poll is the outcome of one successful poll of a source that brought a new
+// body: the feed's metadata, its validators and its entries.
+type Poll struct {
+	SourceURL    string
+	At           time.Time
+	Title        string
+	SiteURL      string
+	ETag         string
+	LastModified string
+	BodyHash     string
+	NextPoll     time.Time
+	Entries      []entry.Entry
+}
+
+// PollCounts says what a poll changed.
+type PollCounts struct {
+	New, Updated, Unchanged int
+}
+
+// SavePoll writes a poll in one transaction: new entries are inserted with
+// first_seen = p.At, entries whose hash changed are updated in place (their
+// first_seen kept), and the source's validators and status are saved. If
+// anything fails nothing is written, the old validators included.
+func (s *Store) SavePoll(ctx context.Context, p Poll) (PollCounts, error) {
+	var counts PollCounts
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return counts, fmt.Errorf("save poll of %s: %w", p.SourceURL, err)
+	}
+	defer tx.Rollback()
+
+	var sourceID int64
+	err = tx.QueryRowContext(ctx, `
+		UPDATE sources SET title = ?, site_url = ?, etag = ?, last_modified = ?, body_hash = ?,
+			last_poll = ?, last_success = ?, last_error = '', failures = 0, next_poll = ?
+		WHERE url = ? RETURNING id`,
+		p.Title, p.SiteURL, p.ETag, p.LastModified, p.BodyHash, p.At.Unix(), p.At.Unix(), p.NextPoll.Unix(), p.SourceURL,
+	).Scan(&sourceID)
+	if err != nil {
+		return counts, fmt.Errorf("save poll of %s: source: %w", p.SourceURL, err)
+	}
+
+	upsert, err := tx.PrepareContext(ctx, `
+		INSERT INTO entries (public_id, source_id, key, url, title, author, content_html, content_text,
+			published, updated, first_seen, modified_at, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (source_id, key) DO UPDATE SET
+			url = excluded.url, title = excluded.title, author = excluded.author,
+			content_html = excluded.content_html, content_text = excluded.content_text,
+			published = excluded.published,
+			updated = coalesce(excluded.updated, excluded.modified_at),
+			modified_at = excluded.modified_at, hash = excluded.hash
+		WHERE entries.hash <> excluded.hash
+		RETURNING first_seen`)
+	if err != nil {
+		return counts, fmt.Errorf("save poll of %s: %w", p.SourceURL, err)
+	}
+	defer upsert.Close()
+
+	at := p.At.Unix()
+	for _, e := range p.Entries {
+		var firstSeen int64
+		err := upsert.QueryRowContext(ctx,
+			entry.ID(p.SourceURL, e.Key), sourceID, e.Key, e.URL, e.Title, e.Author, e.ContentHTML, e.ContentText,
+			nullTime(e.Published), nullTime(e.Updated), at, at, e.Hash,
+		).Scan(&firstSeen)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			counts.Unchanged++
+		case err != nil:
+			return PollCounts{}, fmt.Errorf("save entry %q of %s: %w", e.Key, p.SourceURL, err)
+		case firstSeen == at:
+			counts.New++
+		default:
+			counts.Updated++
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return PollCounts{}, fmt.Errorf("save poll of %s: %w", p.SourceURL, err)
+	}
+	if counts.New+counts.Updated > 0 {
+		s.bump()
+	}
+	return counts, nil
+}
+
+// Item is an entry as the publisher shows it, with its source.
+type Item struct {
+	entry.Entry
+	Modified time.Time // when the row was last written
+	Source   SourceRef
+}
+
+// SourceRef names the source an item came from.
+type SourceRef struct {
+	Title   string
+	SiteURL string
+	FeedURL string
+}
+
+// Latest returns the newest limit entries of all active sources, ordered by
+// published date (first_seen when there is none), newest first, ties by
+// first_seen and then by insertion order.
+func (s *Store) Latest(ctx context.Context, limit int) ([]Item, error) {
+	rows, err := s.reader.QueryContext(ctx, `
+		SELECT e.public_id, e.key, e.url, e.title, e.author, e.content_html, e.content_text,
+			e.published, e.updated, e.first_seen, e.modified_at, e.hash,
+			CASE WHEN s.name <> '' THEN s.name WHEN s.title <> '' THEN s.title ELSE s.url END,
+			s.site_url, s.location
+		FROM entries e JOIN sources s ON s.id = e.source_id
+		WHERE s.active = 1
+		ORDER BY coalesce(e.published, e.first_seen) DESC, e.first_seen DESC, e.id DESC
+		LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("latest entries: %w", err)
+	}
+	defer rows.Close()
+	var items []Item
+	for rows.Next() {
+		var it Item
+		var published, updated sql.NullInt64
+		var firstSeen, modified int64
+		err := rows.Scan(&it.ID, &it.Key, &it.URL, &it.Title, &it.Author, &it.ContentHTML, &it.ContentText,
+			&published, &updated, &firstSeen, &modified, &it.Hash,
+			&it.Source.Title, &it.Source.SiteURL, &it.Source.FeedURL)
+		if err != nil {
+			return nil, fmt.Errorf("latest entries: %w", err)
+		}
+		it.FirstSeen = fromUnix(firstSeen)
+		it.Published = fromNull(published)
+		it.Updated = fromNull(updated)
+		it.Modified = fromUnix(modified)
+		items = append(items, it)
+	}
+	return items, rows.Err()
+}
+
+// CountEntries returns how many entries are stored, inactive sources
+// included.
+func (s *Store) CountEntries(ctx context.Context) (int, error) {
+	var n int
+	err := s.reader.QueryRowContext(ctx, `SELECT count(*) FROM entries`).Scan(&n)
+	return n, err
+}
+
+func nullTime(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.Unix(), Valid: true}
+}

@@ -1,0 +1,76 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations are applied in order; the database's PRAGMA user_version is the
+// number applied so far. Never edit one that has shipped: add another.
+var migrations = []string{
+	// 1: sources and their entries.
+	`CREATE TABLE sources (
+		id            INTEGER PRIMARY KEY,
+		url           TEXT NOT NULL UNIQUE,   -- as configured: the source's identity
+		location      TEXT NOT NULL DEFAULT '',
+		name          TEXT NOT NULL DEFAULT '', -- configured name, overrides title
+		title         TEXT NOT NULL DEFAULT '', -- the feed's own title
+		site_url      TEXT NOT NULL DEFAULT '',
+		active        INTEGER NOT NULL DEFAULT 1,
+		etag          TEXT NOT NULL DEFAULT '',
+		last_modified TEXT NOT NULL DEFAULT '',
+		body_hash     TEXT NOT NULL DEFAULT '',
+		last_poll     INTEGER,                -- unix seconds
+		last_success  INTEGER,
+		last_error    TEXT NOT NULL DEFAULT '',
+		failures      INTEGER NOT NULL DEFAULT 0,
+		next_poll     INTEGER NOT NULL DEFAULT 0
+	);
+	CREATE TABLE entries (
+		id           INTEGER PRIMARY KEY,
+		public_id    TEXT NOT NULL UNIQUE,
+		source_id    INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+		key          TEXT NOT NULL,
+		url          TEXT NOT NULL,
+		title        TEXT NOT NULL,
+		author       TEXT NOT NULL,
+		content_html TEXT NOT NULL,
+		content_text TEXT NOT NULL,
+		published    INTEGER,                 -- NULL: use first_seen
+		updated      INTEGER,
+		first_seen   INTEGER NOT NULL,
+		modified_at  INTEGER NOT NULL,        -- last poll that wrote the row
+		hash         TEXT NOT NULL,
+		UNIQUE (source_id, key)
+	);
+	CREATE INDEX entries_order ON entries (coalesce(published, first_seen) DESC, first_seen DESC, id DESC);`,
+}
+
+// migrate brings the schema up to date in one transaction.
+func migrate(ctx context.Context, db *sql.DB) error {
+	var version int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("database schema version %d is newer than this tributary (%d)", version, len(migrations))
+	}
+	if version == len(migrations) {
+		return nil
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for i := version; i < len(migrations); i++ {
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migrations))); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,154 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// SourceConfig is what the config says about a source.
+type SourceConfig struct {
+	URL      string // identity, as configured
+	Location string // where it is fetched from
+	Name     string // optional display name
+}
+
+// SourceState is what the store remembers about a source between polls.
+type SourceState struct {
+	ID           int64
+	URL          string
+	Location     string
+	Name         string
+	Title        string
+	SiteURL      string
+	ETag         string
+	LastModified string
+	BodyHash     string
+	LastPoll     time.Time // zero if never polled
+	LastSuccess  time.Time
+	LastError    string
+	Failures     int
+	NextPoll     time.Time
+}
+
+// DisplayName is the configured name, else the feed's title, else its URL.
+func (s *SourceState) DisplayName() string {
+	switch {
+	case s.Name != "":
+		return s.Name
+	case s.Title != "":
+		return s.Title
+	}
+	return s.URL
+}
+
+// SyncSources makes the configured sources the active ones: new sources are
+// added, known ones get their location and name refreshed, and sources no
+// longer configured are marked inactive (their entries stay stored but leave
+// the feeds).
+func (s *Store) SyncSources(ctx context.Context, sources []SourceConfig) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sync sources: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE sources SET active = 0`); err != nil {
+		return fmt.Errorf("sync sources: %w", err)
+	}
+	for _, src := range sources {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO sources (url, location, name, active) VALUES (?, ?, ?, 1)
+			ON CONFLICT (url) DO UPDATE SET location = excluded.location, name = excluded.name, active = 1`,
+			src.URL, src.Location, src.Name)
+		if err != nil {
+			return fmt.Errorf("sync source %s: %w", src.URL, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sync sources: %w", err)
+	}
+	s.bump()
+	return nil
+}
+
+const sourceColumns = `id, url, location, name, title, site_url, etag, last_modified, body_hash,
+	last_poll, last_success, last_error, failures, next_poll`
+
+func scanSource(row interface{ Scan(...any) error }) (SourceState, error) {
+	var st SourceState
+	var lastPoll, lastSuccess sql.NullInt64
+	var nextPoll int64
+	err := row.Scan(&st.ID, &st.URL, &st.Location, &st.Name, &st.Title, &st.SiteURL, &st.ETag,
+		&st.LastModified, &st.BodyHash, &lastPoll, &lastSuccess, &st.LastError, &st.Failures, &nextPoll)
+	st.LastPoll = fromNull(lastPoll)
+	st.LastSuccess = fromNull(lastSuccess)
+	st.NextPoll = fromUnix(nextPoll)
+	return st, err
+}
+
+// Source returns the state of the source configured as url.
+func (s *Store) Source(ctx context.Context, url string) (SourceState, error) {
+	st, err := scanSource(s.reader.QueryRowContext(ctx, `SELECT `+sourceColumns+` FROM sources WHERE url = ?`, url))
+	if err != nil {
+		return st, fmt.Errorf("load source %s: %w", url, err)
+	}
+	return st, nil
+}
+
+// Sources returns the state of every active source, in URL order.
+func (s *Store) Sources(ctx context.Context) ([]SourceState, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources WHERE active = 1 ORDER BY url`)
+	if err != nil {
+		return nil, fmt.Errorf("list sources: %w", err)
+	}
+	defer rows.Close()
+	var out []SourceState
+	for rows.Next() {
+		st, err := scanSource(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list sources: %w", err)
+		}
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// RecordFailure notes that polling the source failed. Its entries and
+// validators are left as they were.
+func (s *Store) RecordFailure(ctx context.Context, url string, at time.Time, reason string, next time.Time) error {
+	_, err := s.writer.ExecContext(ctx, `
+		UPDATE sources SET last_poll = ?, last_error = ?, failures = failures + 1, next_poll = ?
+		WHERE url = ?`, at.Unix(), reason, next.Unix(), url)
+	if err != nil {
+		return fmt.Errorf("record failure of %s: %w", url, err)
+	}
+	return nil
+}
+
+// RecordUnchanged notes a successful poll that brought nothing new (a 304,
+// or a body identical to the last one).
+func (s *Store) RecordUnchanged(ctx context.Context, url string, at time.Time, etag, lastModified string, next time.Time) error {
+	_, err := s.writer.ExecContext(ctx, `
+		UPDATE sources SET last_poll = ?, last_success = ?, last_error = '', failures = 0, next_poll = ?,
+			etag = ?, last_modified = ?
+		WHERE url = ?`, at.Unix(), at.Unix(), next.Unix(), etag, lastModified, url)
+	if err != nil {
+		return fmt.Errorf("record poll of %s: %w", url, err)
+	}
+	return nil
+}
+
+func fromNull(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return fromUnix(n.Int64)
+}
+
+func fromUnix(sec int64) time.Time {
+	if sec == 0 {
+		return time.Time{}
+	}
+	return time.Unix(sec, 0).UTC()
+}

@@ -1,0 +1,73 @@
+// Package store keeps sources and entries in one SQLite file.
+//
+// There is one writer connection (transactions start IMMEDIATE, so
+// concurrent writers queue on busy_timeout instead of failing) and a pool of
+// read-only connections. Each poll of a source is written in one
+// transaction together with the source's validators, so a failed write
+// leaves the old validators and the next poll fetches the whole body again.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync/atomic"
+
+	_ "modernc.org/sqlite" // driver "sqlite"
+)
+
+const pragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+
+// Store is the database. It is safe for concurrent use.
+type Store struct {
+	writer *sql.DB
+	reader *sql.DB
+	// generation counts committed changes to what the feeds show, so that
+	// rendered output can be cached until it moves.
+	generation atomic.Uint64
+}
+
+// Open opens (creating if needed) the database at path and migrates it.
+func Open(ctx context.Context, path string) (*Store, error) {
+	writer, err := sql.Open("sqlite", path+"?"+pragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetConnMaxIdleTime(0)
+	if err := writer.PingContext(ctx); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := migrate(ctx, writer); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("migrate database %s: %w", path, err)
+	}
+	reader, err := sql.Open("sqlite", path+"?"+pragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	reader.SetMaxOpenConns(4)
+	s := &Store{writer: writer, reader: reader}
+	s.generation.Store(1)
+	return s, nil
+}
+
+// Close closes the database after the writes in progress have finished.
+func (s *Store) Close() error {
+	rerr := s.reader.Close()
+	if err := s.writer.Close(); err != nil {
+		return fmt.Errorf("close database: %w", err)
+	}
+	if rerr != nil {
+		return fmt.Errorf("close database: %w", rerr)
+	}
+	return nil
+}
+
+// Generation returns a number that changes whenever what the feeds show may
+// have changed.
+func (s *Store) Generation() uint64 { return s.generation.Load() }
+
+func (s *Store) bump() { s.generation.Add(1) }

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/tributary/tributary/aggregator"
+	"github.com/tributary/tributary/aggregator/fetch"
+	"github.com/tributary/tributary/aggregator/store"
+	"github.com/tributary/tributary/config"
+)
+
+// pipeline is what both `run` and `fetch` need: the store, with the config's
+// sources synced into it, and a poller.
+type pipeline struct {
+	store   *store.Store
+	fetcher *fetch.Fetcher
+	poller  *aggregator.Poller
+}
+
+func openPipeline(ctx context.Context, cfg *config.Config, log *slog.Logger) (*pipeline, error) {
+	st, err := store.Open(ctx, cfg.Database)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.SyncSources(ctx, sourceConfigs(cfg)); err != nil {
+		st.Close()
+		return nil, err
+	}
+	f := fetch.New(fetch.Options{
+		Timeout:      cfg.Fetch.Timeout.Std(),
+		MaxBodyBytes: cfg.Fetch.MaxBodyBytes,
+		MaxRedirects: cfg.Fetch.MaxRedirects,
+		UserAgent:    userAgent(cfg.BaseURL),
+	})
+	p := aggregator.NewPoller(st, f, time.Now, log, cfg.Fetch.Workers, cfg.Fetch.PerHost)
+	return &pipeline{store: st, fetcher: f, poller: p}, nil
+}
+
+func (p *pipeline) Close() error {
+	p.fetcher.Close()
+	return p.store.Close()
+}
+
+func sourceConfigs(cfg *config.Config) []store.SourceConfig {
+	out := make([]store.SourceConfig, len(cfg.Sources))
+	for i, s := range cfg.Sources {
+		out[i] = store.SourceConfig{URL: s.URL, Location: s.Location, Name: s.Name}
+	}
+	return out
+}

@@ -1,0 +1,62 @@
+// Command tributary polls the feeds listed in a YAML config, stores every
+// entry once in SQLite and republishes them as one merged feed.
+//
+//	tributary run -config FILE [-listen ADDR] [-db PATH]
+//	tributary check -config FILE
+//	tributary fetch -config FILE [-db PATH] [SOURCE...]
+//	tributary version
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+)
+
+// version is the release of this build; set with -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+const usage = `usage:
+  tributary run -config FILE [-listen ADDR] [-db PATH]   run the daemon
+  tributary check -config FILE                           validate a config
+  tributary fetch -config FILE [-db PATH] [SOURCE...]    poll once and exit
+  tributary version                                      print the version
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run dispatches a command line and returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "run":
+		return runDaemon(args[1:], stderr)
+	case "check":
+		return runCheck(args[1:], stdout, stderr)
+	case "fetch":
+		return runFetch(args[1:], stdout, stderr)
+	case "version", "-version", "--version":
+		fmt.Fprintf(stdout, "tributary %s\n", version)
+		return 0
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "tributary: unknown command %q\n%s", args[0], usage)
+		return 2
+	}
+}
+
+func newLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+func userAgent(baseURL string) string {
+	return fmt.Sprintf("Tributary/%s (+%s)", version, baseURL)
+}

@@ -1,0 +1,111 @@
+package publisher
+
+import (
+	"bytes"
+	"encoding/xml"
+	"time"
+
+	"github.com/gorilla/feeds"
+
+	"github.com/tributary/tributary/aggregator/store"
+)
+
+// gorilla/feeds's Atom types lack several links per feed, link titles and a
+// structured <source>; these types embed them and add what is missing. A
+// field of the outer type wins over the embedded field with the same XML name.
+
+type atomFeed struct {
+	feeds.AtomFeed
+	Links   []atomLink   `xml:"link"`
+	Entries []*atomEntry `xml:"entry"`
+}
+
+type atomEntry struct {
+	feeds.AtomEntry
+	Links  []atomLink  `xml:"link"`
+	Source *atomSource `xml:"source,omitempty"`
+}
+
+type atomLink struct {
+	Href  string `xml:"href,attr"`
+	Rel   string `xml:"rel,attr,omitempty"`
+	Type  string `xml:"type,attr,omitempty"`
+	Title string `xml:"title,attr,omitempty"`
+}
+
+type atomSource struct {
+	ID    string     `xml:"id,omitempty"`
+	Title string     `xml:"title"`
+	Links []atomLink `xml:"link"`
+}
+
+const atomNS = "http://www.w3.org/2005/Atom"
+
+// renderAtom writes f as an Atom 1.0 document (RFC 4287).
+func renderAtom(f *feedData) ([]byte, error) {
+	doc := atomFeed{
+		AtomFeed: feeds.AtomFeed{
+			Xmlns:   atomNS,
+			Title:   f.Title,
+			Id:      f.BaseURL,
+			Updated: atomTime(f.Updated),
+			Author:  &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: f.Title}},
+		},
+		Links: []atomLink{
+			{Href: f.SelfURL, Rel: "self", Type: "application/atom+xml"},
+			{Href: f.BaseURL, Rel: "alternate", Type: "text/html"},
+		},
+		Entries: make([]*atomEntry, 0, len(f.Items)),
+	}
+	for i := range f.Items {
+		doc.Entries = append(doc.Entries, newAtomEntry(&f.Items[i]))
+	}
+	return marshalXML(doc)
+}
+
+func newAtomEntry(it *store.Item) *atomEntry {
+	published := it.PublishedOr(it.FirstSeen)
+	updated := it.Updated
+	if updated.Before(published) {
+		updated = published
+	}
+	e := &atomEntry{
+		AtomEntry: feeds.AtomEntry{
+			Title:     it.Title,
+			Id:        it.ID,
+			Updated:   atomTime(updated),
+			Published: atomTime(published),
+		},
+		Source: &atomSource{ID: publicFeedURL(it.Source), Title: it.Source.Title},
+	}
+	if u := publicFeedURL(it.Source); u != "" {
+		e.Source.Links = append(e.Source.Links, atomLink{Href: u, Rel: "self"})
+	}
+	if it.Source.SiteURL != "" {
+		e.Source.Links = append(e.Source.Links, atomLink{Href: it.Source.SiteURL, Rel: "alternate", Type: "text/html"})
+	}
+	if it.URL != "" {
+		e.Links = append(e.Links, atomLink{Href: it.URL, Rel: "alternate", Type: "text/html"})
+	}
+	if it.Author != "" {
+		e.Author = &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: it.Author}}
+	}
+	if it.ContentHTML != "" {
+		e.Content = &feeds.AtomContent{Content: it.ContentHTML, Type: "html"}
+	}
+	return e
+}
+
+func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func marshalXML(doc any) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	enc := xml.NewEncoder(&b)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	b.WriteByte('\n')
+	return b.Bytes(), nil
+}

@@ -1,0 +1,85 @@
+package publisher
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/gorilla/feeds"
+
+	"github.com/tributary/tributary/aggregator/store"
+)
+
+// gorilla/feeds's JSON Feed types have no extension objects; these types
+// embed them and add "_tributary", the machine-readable contract described in
+// DESIGN.md.
+
+type jsonFeed struct {
+	feeds.JSONFeed
+	Items []*jsonItem `json:"items"`
+}
+
+type jsonItem struct {
+	feeds.JSONItem
+	Tributary jsonExtension `json:"_tributary"`
+}
+
+type jsonExtension struct {
+	FirstSeen time.Time  `json:"first_seen"`
+	Source    jsonSource `json:"source"`
+}
+
+type jsonSource struct {
+	Title   string `json:"title"`
+	URL     string `json:"url,omitempty"`
+	FeedURL string `json:"feed_url,omitempty"`
+}
+
+// renderJSON writes f as a JSON Feed 1.1 document.
+func renderJSON(f *feedData) ([]byte, error) {
+	doc := jsonFeed{
+		JSONFeed: feeds.JSONFeed{
+			Version:     "https://jsonfeed.org/version/1.1",
+			Title:       f.Title,
+			HomePageUrl: f.BaseURL,
+			FeedUrl:     f.SelfURL,
+		},
+		Items: make([]*jsonItem, 0, len(f.Items)),
+	}
+	for i := range f.Items {
+		doc.Items = append(doc.Items, newJSONItem(&f.Items[i]))
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+func newJSONItem(it *store.Item) *jsonItem {
+	published := it.PublishedOr(it.FirstSeen).UTC()
+	ji := &jsonItem{
+		JSONItem: feeds.JSONItem{
+			Id:            it.ID,
+			Url:           it.URL,
+			Title:         it.Title,
+			ContentHTML:   it.ContentHTML,
+			PublishedDate: &published,
+		},
+		Tributary: jsonExtension{
+			FirstSeen: it.FirstSeen.UTC(),
+			Source:    jsonSource{Title: it.Source.Title, URL: it.Source.SiteURL, FeedURL: publicFeedURL(it.Source)},
+		},
+	}
+	if !it.Updated.IsZero() {
+		updated := it.Updated.UTC()
+		ji.ModifiedDate = &updated
+	}
+	if it.Author != "" {
+		ji.Authors = []*feeds.JSONAuthor{{Name: it.Author}}
+	}
+	if ji.ContentHTML == "" {
+		// JSON Feed requires content_html or content_text.
+		ji.ContentText = it.Title
+	}
+	return ji
+}

@@ -1,0 +1,87 @@
+package publisher
+
+import (
+	"encoding/xml"
+	"time"
+
+	"github.com/gorilla/feeds"
+
+	"github.com/tributary/tributary/aggregator/store"
+)
+
+// gorilla/feeds's RSS types write <source> without its url and have no room
+// for atom:link or dc:creator; these types embed them and add what is
+// missing.
+
+type rssDoc struct {
+	XMLName xml.Name    `xml:"rss"`
+	Version string      `xml:"version,attr"`
+	AtomNS  string      `xml:"xmlns:atom,attr"`
+	DCNS    string      `xml:"xmlns:dc,attr"`
+	Channel *rssChannel `xml:"channel"`
+}
+
+type rssChannel struct {
+	feeds.RssFeed
+	AtomLink atomLink   `xml:"atom:link"`
+	Items    []*rssItem `xml:"item"`
+}
+
+type rssItem struct {
+	feeds.RssItem
+	Creator string     `xml:"dc:creator,omitempty"`
+	Source  *rssSource `xml:"source,omitempty"`
+}
+
+type rssSource struct {
+	URL   string `xml:"url,attr"`
+	Title string `xml:",chardata"`
+}
+
+// renderRSS writes f as an RSS 2.0 document.
+func renderRSS(f *feedData) ([]byte, error) {
+	ch := &rssChannel{
+		RssFeed: feeds.RssFeed{
+			Title:         f.Title,
+			Link:          f.BaseURL,
+			Description:   f.Title,
+			LastBuildDate: f.Updated.UTC().Format(time.RFC1123Z),
+			Generator:     "Tributary",
+		},
+		AtomLink: atomLink{Href: f.SelfURL, Rel: "self", Type: "application/rss+xml"},
+		Items:    make([]*rssItem, 0, len(f.Items)),
+	}
+	for i := range f.Items {
+		ch.Items = append(ch.Items, newRSSItem(&f.Items[i]))
+	}
+	return marshalXML(rssDoc{Version: "2.0", AtomNS: atomNS, DCNS: "http://purl.org/dc/elements/1.1/", Channel: ch})
+}
+
+func newRSSItem(it *store.Item) *rssItem {
+	return &rssItem{
+		RssItem: feeds.RssItem{
+			Title:       it.Title,
+			Link:        it.URL,
+			Description: it.ContentHTML,
+			// The id is a URN, not a link: say so, or readers open it.
+			Guid:    &feeds.RssGuid{Id: it.ID, IsPermaLink: "false"},
+			PubDate: it.PublishedOr(it.FirstSeen).UTC().Format(time.RFC1123Z),
+		},
+		// RSS's <author> must be an e-mail address; feeds give names.
+		Creator: it.Author,
+		Source:  newRSSSource(it.Source),
+	}
+}
+
+// newRSSSource names the source; RSS requires its url, so a local source
+// with no site URL has no <source>.
+func newRSSSource(src store.SourceRef) *rssSource {
+	u := publicFeedURL(src)
+	if u == "" {
+		u = src.SiteURL
+	}
+	if u == "" {
+		return nil
+	}
+	return &rssSource{URL: u, Title: src.Title}
+}

@@ -1,0 +1,245 @@
+// Package publisher serves the merged feed as Atom 1.0, RSS 2.0 and JSON
+// Feed 1.1. Rendered bytes (plain and gzipped) are cached until the store
+// reports a change, and every response carries ETag and Last-Modified so that
+// feed readers can poll with conditional requests.
+package publisher
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tributary/tributary/aggregator/store"
+)
+
+// Settings are the parts of the config the publisher uses. They can change
+// on reload.
+type Settings struct {
+	Title        string
+	BaseURL      string // ends in "/"
+	ItemsPerFeed int
+}
+
+// feedData is what every feed format renders.
+type feedData struct {
+	Title   string
+	BaseURL string
+	SelfURL string
+	Updated time.Time
+	Items   []store.Item
+}
+
+// format is one output format.
+type format struct {
+	contentType string
+	render      func(*feedData) ([]byte, error)
+}
+
+var formats = map[string]format{
+	"atom": {"application/atom+xml; charset=utf-8", renderAtom},
+	"rss":  {"application/rss+xml; charset=utf-8", renderRSS},
+	"json": {"application/feed+json; charset=utf-8", renderJSON},
+}
+
+// rendered is one cached response.
+type rendered struct {
+	generation uint64 // store generation rendered
+	settings   int    // settings version rendered
+	body, gz   []byte
+	etag       string // of body; the gzipped variant adds "-gz"
+	modified   time.Time
+	ctype      string
+}
+
+// Server is the HTTP handler for the published feeds.
+type Server struct {
+	store   *store.Store
+	log     *slog.Logger
+	started time.Time
+	mux     *http.ServeMux
+
+	mu              sync.Mutex // guards settings and cache; held while rendering
+	settings        Settings
+	settingsVersion int // bumped by SetSettings, so cached output is redone
+	cache           map[string]*rendered
+}
+
+// New returns a Server reading from st.
+func New(st *store.Store, settings Settings, log *slog.Logger) *Server {
+	s := &Server{store: st, log: log, started: time.Now().UTC(), settings: settings, cache: map[string]*rendered{}}
+	s.mux = http.NewServeMux()
+	for _, ext := range []string{"atom", "rss", "json"} {
+		s.mux.HandleFunc("GET /feed."+ext, func(w http.ResponseWriter, r *http.Request) { s.serveFeed(w, r, ext) })
+	}
+	s.mux.HandleFunc("GET /healthz", s.serveHealth)
+	return s
+}
+
+// SetSettings applies a reloaded config; cached output is rendered again.
+func (s *Server) SetSettings(settings Settings) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settings = settings
+	s.settingsVersion++
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, ext string) {
+	out, err := s.render(r.Context(), ext)
+	if err != nil {
+		s.log.Error("render feed", "format", ext, "err", err)
+		http.Error(w, "feed unavailable", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", out.ctype)
+	h.Set("Vary", "Accept-Encoding")
+	h.Set("Cache-Control", "public, max-age=60")
+	body, etag := out.body, out.etag
+	if acceptsGzip(r) {
+		body, etag = out.gz, strings.TrimSuffix(out.etag, `"`)+`-gz"`
+		h.Set("Content-Encoding", "gzip")
+	}
+	h.Set("ETag", etag)
+	// ServeContent answers If-None-Match and If-Modified-Since with 304.
+	http.ServeContent(w, r, "", out.modified, bytes.NewReader(body))
+}
+
+// render returns the cached output for ext, rendering it again when the
+// store has changed since.
+func (s *Server) render(ctx context.Context, ext string) (*rendered, error) {
+	gen := s.store.Generation()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if out := s.cache[ext]; out != nil && out.generation == gen && out.settings == s.settingsVersion {
+		return out, nil
+	}
+	items, err := s.store.Latest(ctx, s.settings.ItemsPerFeed)
+	if err != nil {
+		return nil, err
+	}
+	data := &feedData{
+		Title:   s.settings.Title,
+		BaseURL: s.settings.BaseURL,
+		SelfURL: s.settings.BaseURL + "feed." + ext,
+		Updated: latestChange(items, s.started),
+		Items:   items,
+	}
+	f := formats[ext]
+	body, err := f.render(data)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", ext, err)
+	}
+	gz, err := gzipBytes(body)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(body)
+	out := &rendered{
+		generation: gen,
+		settings:   s.settingsVersion,
+		body:       body,
+		gz:         gz,
+		etag:       `"` + hex.EncodeToString(sum[:12]) + `"`,
+		modified:   data.Updated,
+		ctype:      f.contentType,
+	}
+	// Last-Modified must never go back while the content changes, or
+	// clients polling with If-Modified-Since alone would miss the change
+	// (a removed source takes its newer entries with it).
+	if prev := s.cache[ext]; prev != nil && prev.etag != out.etag && !out.modified.After(prev.modified) {
+		out.modified = time.Now().UTC().Truncate(time.Second)
+	}
+	s.cache[ext] = out
+	return out, nil
+}
+
+func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
+	sources, err := s.store.Sources(r.Context())
+	if err != nil {
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	type failing struct {
+		URL   string `json:"url"`
+		Error string `json:"error"`
+	}
+	report := struct {
+		Status   string     `json:"status"`
+		Sources  int        `json:"sources"`
+		LastPoll *time.Time `json:"last_poll,omitempty"`
+		Failing  []failing  `json:"failing"`
+	}{Status: "ok", Sources: len(sources), Failing: []failing{}}
+	for _, src := range sources {
+		if !src.LastPoll.IsZero() && (report.LastPoll == nil || src.LastPoll.After(*report.LastPoll)) {
+			t := src.LastPoll
+			report.LastPoll = &t
+		}
+		if src.LastError != "" {
+			report.Failing = append(report.Failing, failing{URL: src.URL, Error: src.LastError})
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	json.NewEncoder(w).Encode(report)
+}
+
+// latestChange is when the newest of items was last written, or fallback
+// when there are none.
+func latestChange(items []store.Item, fallback time.Time) time.Time {
+	var latest time.Time
+	for _, it := range items {
+		if it.Modified.After(latest) {
+			latest = it.Modified
+		}
+	}
+	if latest.IsZero() {
+		return fallback
+	}
+	return latest
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(coding), "gzip") && strings.ReplaceAll(params, " ", "") != "q=0" {
+			return true
+		}
+	}
+	return false
+}
+
+func gzipBytes(b []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// publicFeedURL is the source's feed URL when it may be shown to the world:
+// http and https feeds only, never the path of a local file.
+func publicFeedURL(src store.SourceRef) string {
+	if u, err := url.Parse(src.FeedURL); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+		return src.FeedURL
+	}
+	return ""
+}
