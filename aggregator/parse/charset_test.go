@@ -1,0 +1,84 @@
+package parse
+
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
+	"golang.org/x/text/encoding/unicode"
+)
+
+func TestToUTF8(t *testing.T) {
+	gbk := func(s string) []byte {
+		b, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	big5 := func(s string) []byte {
+		b, err := traditionalchinese.Big5.NewEncoder().Bytes([]byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	utf16 := func(s string) []byte {
+		b, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	tests := []struct {
+		name        string
+		body        []byte
+		contentType string
+		override    string
+		wantText    string
+		wantEnc     string
+	}{
+		{"utf-8 plain", []byte(`<?xml version="1.0"?><t>héllo</t>`), "", "", "<t>héllo</t>", "utf-8"},
+		{"declaration gb2312", gbk(`<?xml version="1.0" encoding="gb2312"?><t>长江</t>`), "", "", "<t>长江</t>", "gbk"},
+		{"header only", gbk(`<?xml version="1.0"?><t>珠江</t>`), "text/xml; charset=GBK", "", "<t>珠江</t>", "gbk"},
+		{"header beats declaration", big5(`<?xml version="1.0" encoding="utf-8"?><t>臺灣</t>`), "application/xml; charset=big5", "", "<t>臺灣</t>", "big5"},
+		{"override beats all", gbk(`<?xml version="1.0" encoding="utf-8"?><t>长江</t>`), "text/xml; charset=utf-8", "gbk", "<t>长江</t>", "gbk"},
+		{"utf-16 with BOM", utf16(`<?xml version="1.0" encoding="utf-16"?><t>水</t>`), "", "", "<t>水</t>", "utf-16le"},
+		{"windows-1252 fallback", []byte("<?xml version=\"1.0\"?><t>caf\xe9</t>"), "", "", "<t>café</t>", "windows-1252"},
+		{"control characters dropped", []byte("<?xml version=\"1.0\"?><t>a\x01b\x0bc</t>"), "", "", "<t>abc</t>", "utf-8"},
+		{"invalid utf-8 in declared utf-8", []byte("<?xml version=\"1.0\" encoding=\"utf-8\"?><t>a\xffb</t>"), "", "", "<t>a\uFFFDb</t>", "utf-8"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, enc, err := ToUTF8(tt.body, tt.contentType, tt.override)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasSuffix(string(out), tt.wantText) {
+				t.Errorf("text = %q, want suffix %q", out, tt.wantText)
+			}
+			if enc != tt.wantEnc {
+				t.Errorf("encoding = %q, want %q", enc, tt.wantEnc)
+			}
+			if strings.Contains(string(out), "encoding=") && !strings.Contains(string(out), `encoding="utf-8"`) {
+				t.Errorf("declaration not rewritten: %q", out)
+			}
+		})
+	}
+}
+
+func TestToUTF8UnknownEncoding(t *testing.T) {
+	_, _, err := ToUTF8([]byte(`<?xml version="1.0" encoding="x-klingon"?><t/>`), "", "")
+	if err == nil || !strings.Contains(err.Error(), "x-klingon") {
+		t.Errorf("err = %v, want unknown encoding", err)
+	}
+}
+
+func TestParseGarbage(t *testing.T) {
+	for _, body := range []string{"", "not a feed", "<html><body>hi</body></html>", "{\"x\":"} {
+		if _, err := Parse([]byte(body), "", ""); err == nil {
+			t.Errorf("Parse(%q) succeeded", body)
+		}
+	}
+}
