@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"mime"
 	"regexp"
+	"strconv"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
-	"golang.org/x/text/encoding/unicode"
+	xunicode "golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/encoding/unicode/utf32"
 )
 
@@ -40,7 +42,43 @@ func ToUTF8(body []byte, contentType, override string) ([]byte, string, error) {
 	if m := xmlDecl.FindSubmatchIndex(out); m != nil {
 		out = append(append(append([]byte{}, out[:m[6]]...), "utf-8"...), out[m[7]:]...)
 	}
-	return cleanXMLText(out), name, nil
+	out = cleanXMLText(out)
+	if isXML(out) {
+		out = dropForbiddenRefs(out)
+	}
+	return out, name, nil
+}
+
+// charRef matches a numeric character reference.
+var charRef = regexp.MustCompile(`&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));`)
+
+// dropForbiddenRefs removes character references to characters XML forbids
+// (&#x7; and the like), which Go's XML parser rejects along with the whole
+// feed.
+func dropForbiddenRefs(b []byte) []byte {
+	if !bytes.Contains(b, []byte("&#")) {
+		return b
+	}
+	return charRef.ReplaceAllFunc(b, func(ref []byte) []byte {
+		m := charRef.FindSubmatch(ref)
+		var n uint64
+		var err error
+		if m[1] != nil {
+			n, err = strconv.ParseUint(string(m[1]), 16, 32)
+		} else {
+			n, err = strconv.ParseUint(string(m[2]), 10, 32)
+		}
+		if err != nil || n > unicode.MaxRune || !xmlChar(rune(n)) {
+			return nil
+		}
+		return ref
+	})
+}
+
+// isXML reports whether b looks like XML rather than JSON.
+func isXML(b []byte) bool {
+	b = bytes.TrimLeft(b, " \t\r\n")
+	return len(b) > 0 && b[0] == '<'
 }
 
 // detect decides the encoding of body. A nil Encoding means UTF-8.
@@ -54,9 +92,9 @@ func detect(body []byte, contentType, override string) (encoding.Encoding, strin
 	case bytes.HasPrefix(body, []byte{0xFF, 0xFE, 0x00, 0x00}):
 		return utf32.UTF32(utf32.LittleEndian, utf32.ExpectBOM), "utf-32le", nil
 	case bytes.HasPrefix(body, []byte{0xFE, 0xFF}):
-		return unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), "utf-16be", nil
+		return xunicode.UTF16(xunicode.BigEndian, xunicode.ExpectBOM), "utf-16be", nil
 	case bytes.HasPrefix(body, []byte{0xFF, 0xFE}):
-		return unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), "utf-16le", nil
+		return xunicode.UTF16(xunicode.LittleEndian, xunicode.ExpectBOM), "utf-16le", nil
 	case bytes.HasPrefix(body, []byte{0xEF, 0xBB, 0xBF}):
 		return nil, "utf-8", nil
 	// "<?" without a byte-order mark, in UTF-32 or UTF-16.
@@ -65,9 +103,9 @@ func detect(body []byte, contentType, override string) (encoding.Encoding, strin
 	case bytes.HasPrefix(body, []byte{'<', 0, 0, 0}):
 		return utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM), "utf-32le", nil
 	case bytes.HasPrefix(body, []byte{0, '<', 0, '?'}):
-		return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), "utf-16be", nil
+		return xunicode.UTF16(xunicode.BigEndian, xunicode.IgnoreBOM), "utf-16be", nil
 	case bytes.HasPrefix(body, []byte{'<', 0, '?', 0}):
-		return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), "utf-16le", nil
+		return xunicode.UTF16(xunicode.LittleEndian, xunicode.IgnoreBOM), "utf-16le", nil
 	}
 	if _, params, err := mime.ParseMediaType(contentType); err == nil && params["charset"] != "" {
 		return lookup(params["charset"])

@@ -47,6 +47,7 @@ func TestToUTF8(t *testing.T) {
 		{"utf-16 with BOM", utf16(`<?xml version="1.0" encoding="utf-16"?><t>水</t>`), "", "", "<t>水</t>", "utf-16le"},
 		{"windows-1252 fallback", []byte("<?xml version=\"1.0\"?><t>caf\xe9</t>"), "", "", "<t>café</t>", "windows-1252"},
 		{"control characters dropped", []byte("<?xml version=\"1.0\"?><t>a\x01b\x0bc</t>"), "", "", "<t>abc</t>", "utf-8"},
+		{"references to control characters dropped", []byte("<?xml version=\"1.0\"?><t>a&#x7;b&#27;c&#x4E2D;&#65;</t>"), "", "", "<t>abc&#x4E2D;&#65;</t>", "utf-8"},
 		{"invalid utf-8 in declared utf-8", []byte("<?xml version=\"1.0\" encoding=\"utf-8\"?><t>a\xffb</t>"), "", "", "<t>a\uFFFDb</t>", "utf-8"},
 	}
 	for _, tt := range tests {

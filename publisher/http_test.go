@@ -1,0 +1,95 @@
+package publisher_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"io"
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestConditionalRequestsAndGzip(t *testing.T) {
+	s := newSite(t, filepath.Join(t.TempDir(), "t.db"), []string{"rss.xml"})
+	for _, path := range []string{"/feed.atom", "/feed.rss", "/feed.json"} {
+		resp, plain := s.get(path)
+		etag, lastMod := resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
+		if resp.StatusCode != 200 || etag == "" || lastMod == "" {
+			t.Fatalf("%s: %s, ETag %q, Last-Modified %q", path, resp.Status, etag, lastMod)
+		}
+		if r, body := s.get(path, "If-None-Match", etag); r.StatusCode != http.StatusNotModified || len(body) != 0 {
+			t.Errorf("%s with If-None-Match: %s", path, r.Status)
+		}
+		if r, _ := s.get(path, "If-Modified-Since", lastMod); r.StatusCode != http.StatusNotModified {
+			t.Errorf("%s with If-Modified-Since: %s", path, r.Status)
+		}
+		if r, _ := s.get(path, "If-None-Match", `"stale"`); r.StatusCode != http.StatusOK {
+			t.Errorf("%s with a stale ETag: %s", path, r.Status)
+		}
+
+		r, gz := s.get(path, "Accept-Encoding", "gzip, deflate")
+		if r.Header.Get("Content-Encoding") != "gzip" || r.Header.Get("Vary") != "Accept-Encoding" {
+			t.Fatalf("%s: Content-Encoding %q, Vary %q", path, r.Header.Get("Content-Encoding"), r.Header.Get("Vary"))
+		}
+		if r.Header.Get("ETag") == etag {
+			t.Errorf("%s: gzipped and plain bodies share the ETag %s", path, etag)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(gz))
+		if err != nil {
+			t.Fatal(err)
+		}
+		unzipped, err := io.ReadAll(zr)
+		if err != nil || !bytes.Equal(unzipped, plain) {
+			t.Errorf("%s: gzipped body differs from the plain one (%v)", path, err)
+		}
+		if len(gz) >= len(plain) {
+			t.Errorf("%s: gzip did not shrink %d bytes (got %d)", path, len(plain), len(gz))
+		}
+	}
+}
+
+func TestOutputChangesWhenTheStoreDoes(t *testing.T) {
+	s := newSite(t, filepath.Join(t.TempDir(), "t.db"), []string{"rss.xml"})
+	resp, first := s.get("/feed.atom")
+	etag := resp.Header.Get("ETag")
+	lastMod, _ := http.ParseTime(resp.Header.Get("Last-Modified"))
+	if _, again := s.get("/feed.atom"); !bytes.Equal(first, again) {
+		t.Error("two renders of an unchanged store differ")
+	}
+
+	s.now = s.now.Add(time.Hour)
+	s.poll([]string{"rss.xml", "atom.xml"})
+	resp, body := s.get("/feed.atom", "If-None-Match", etag)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("after new entries, If-None-Match with the old ETag: %s", resp.Status)
+	}
+	if !bytes.Contains(body, []byte("Sediment maps updated")) {
+		t.Error("new entry missing from the re-rendered feed")
+	}
+	newMod, _ := http.ParseTime(resp.Header.Get("Last-Modified"))
+	if !newMod.After(lastMod) {
+		t.Errorf("Last-Modified did not move forward: %v then %v", lastMod, newMod)
+	}
+}
+
+func TestHealthz(t *testing.T) {
+	s := newSite(t, filepath.Join(t.TempDir(), "t.db"), []string{"rss.xml", "atom.xml"})
+	resp, body := s.get("/healthz")
+	if resp.StatusCode != 200 {
+		t.Fatalf("healthz: %s", resp.Status)
+	}
+	var h struct {
+		Status   string     `json:"status"`
+		Sources  int        `json:"sources"`
+		LastPoll *time.Time `json:"last_poll"`
+		Failing  []any      `json:"failing"`
+	}
+	if err := json.Unmarshal(body, &h); err != nil {
+		t.Fatal(err)
+	}
+	if h.Status != "ok" || h.Sources != 2 || h.LastPoll == nil || !h.LastPoll.Equal(s.now) || len(h.Failing) != 0 {
+		t.Errorf("healthz = %s", body)
+	}
+}
