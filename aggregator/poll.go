@@ -72,10 +72,39 @@ func NewPoller(st *store.Store, f *fetch.Fetcher, now func() time.Time, log *slo
 	}
 }
 
-// Poll polls one source now, whatever its schedule, and records the outcome.
+// Poll polls one source now, whatever its back-off, and records the outcome.
+// If the source is already being polled it is skipped.
 func (p *Poller) Poll(ctx context.Context, t Target) Result {
+	return p.pollOne(ctx, t, true)
+}
+
+// pollOne claims the source, loads its state and, when it is due (or force
+// is set), polls it within the per-host limit.
+func (p *Poller) pollOne(ctx context.Context, t Target, force bool) Result {
+	skip := Result{Source: t.Source.URL, Outcome: Skipped}
+	if ctx.Err() != nil || !p.pool.claim(t.Source.URL) {
+		return skip
+	}
+	defer p.pool.release(t.Source.URL)
+	// The state is read after the claim, so its validators are those of
+	// the last finished poll.
+	st, err := p.store.Source(ctx, t.Source.URL)
+	if err != nil {
+		return Result{Source: t.Source.URL, Outcome: Failed, Err: err}
+	}
+	if !force && st.NextPoll.After(p.now()) {
+		return skip
+	}
+	sem := p.pool.hostSlot(t.Source.Location)
+	select {
+	case sem <- struct{}{}:
+	case <-ctx.Done():
+		return skip
+	}
+	defer func() { <-sem }()
+
 	start := time.Now()
-	res := p.poll(ctx, t)
+	res := p.poll(ctx, t, st)
 	res.Source = t.Source.URL
 	res.Duration = time.Since(start)
 	attrs := []any{"source", t.Source.URL, "outcome", res.Outcome, "new", res.Counts.New,
@@ -88,12 +117,10 @@ func (p *Poller) Poll(ctx context.Context, t Target) Result {
 	return res
 }
 
-func (p *Poller) poll(ctx context.Context, t Target) Result {
+// poll runs fetch → parse → normalise → store for one source whose stored
+// state is st.
+func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Result {
 	at := p.now().UTC()
-	st, err := p.store.Source(ctx, t.Source.URL)
-	if err != nil {
-		return Result{Outcome: Failed, Err: err}
-	}
 	fail := func(err error) Result {
 		if ctx.Err() != nil { // stopping: not the source's fault
 			return Result{Outcome: Skipped, Err: err}

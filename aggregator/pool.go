@@ -64,7 +64,7 @@ func (p *Poller) PollAll(ctx context.Context, targets []Target, force bool) []Re
 	for range min(p.pool.workers, len(targets)) {
 		wg.Go(func() {
 			for i := range work {
-				results[i] = p.pollPooled(ctx, targets[i], force)
+				results[i] = p.pollOne(ctx, targets[i], force)
 			}
 		})
 	}
@@ -74,29 +74,4 @@ func (p *Poller) PollAll(ctx context.Context, targets []Target, force bool) []Re
 	close(work)
 	wg.Wait()
 	return results
-}
-
-func (p *Poller) pollPooled(ctx context.Context, t Target, force bool) Result {
-	skip := Result{Source: t.Source.URL, Outcome: Skipped}
-	if ctx.Err() != nil {
-		return skip
-	}
-	if !force {
-		st, err := p.store.Source(ctx, t.Source.URL)
-		if err == nil && st.NextPoll.After(p.now()) {
-			return skip
-		}
-	}
-	if !p.pool.claim(t.Source.URL) {
-		return skip
-	}
-	defer p.pool.release(t.Source.URL)
-	sem := p.pool.hostSlot(t.Source.Location)
-	select {
-	case sem <- struct{}{}:
-	case <-ctx.Done():
-		return skip
-	}
-	defer func() { <-sem }()
-	return p.Poll(ctx, t)
 }
