@@ -1,0 +1,133 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tributary/tributary/aggregator/entry"
+	"github.com/tributary/tributary/aggregator/store"
+)
+
+func open(t *testing.T, path string) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// raw opens the database file directly, as another process would.
+func raw(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestOpenUsesWALAndMigratesOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.db")
+	st := open(t, path)
+	st.Close()
+	st = open(t, path) // a second open finds the schema current
+	defer st.Close()
+	db := raw(t, path)
+	var mode string
+	var version int
+	if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal_mode = %q, %v", mode, err)
+	}
+	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != 1 {
+		t.Errorf("user_version = %d, %v", version, err)
+	}
+}
+
+func TestOpenRefusesANewerSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.db")
+	open(t, path).Close()
+	if _, err := raw(t, path).Exec("PRAGMA user_version = 99"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := store.Open(context.Background(), path)
+	if err == nil || !strings.Contains(err.Error(), "newer") {
+		t.Errorf("err = %v, want a newer-schema error", err)
+	}
+}
+
+func entries(titles ...string) []entry.Entry {
+	var out []entry.Entry
+	for _, title := range titles {
+		out = append(out, entry.Entry{Key: "guid:" + title, URL: "https://x.example/" + title, Title: title, Hash: title})
+	}
+	return out
+}
+
+func TestSavePollIsOneTransaction(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "t.db")
+	st := open(t, path)
+	defer st.Close()
+	const src = "https://x.example/feed"
+	if err := st.SyncSources(ctx, []store.SourceConfig{{URL: src, Location: src}}); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := st.SavePoll(ctx, store.Poll{SourceURL: src, At: t0, ETag: `"old"`, BodyHash: "h1", Entries: entries("a")}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Make the store fail half-way through the next poll's entries.
+	_, err := raw(t, path).Exec(`CREATE TRIGGER fail_on_boom BEFORE INSERT ON entries
+		WHEN NEW.title = 'boom' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.SavePoll(ctx, store.Poll{SourceURL: src, At: t0.Add(time.Hour), ETag: `"new"`, BodyHash: "h2", Entries: entries("b", "boom", "c")})
+	if err == nil || !strings.Contains(err.Error(), "disk on fire") {
+		t.Fatalf("err = %v", err)
+	}
+	state, err := st.Source(ctx, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if state.ETag != `"old"` || state.BodyHash != "h1" || !state.LastPoll.Equal(t0) {
+		t.Errorf("validators of the failed poll were kept: %+v", state)
+	}
+	items, err := st.Latest(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 1 || items[0].Title != "a" {
+		t.Errorf("entries after the failed poll: %+v", items)
+	}
+}
+
+func TestInactiveSourcesLeaveTheFeeds(t *testing.T) {
+	ctx := context.Background()
+	st := open(t, filepath.Join(t.TempDir(), "t.db"))
+	defer st.Close()
+	a, b := store.SourceConfig{URL: "a", Location: "file:///a"}, store.SourceConfig{URL: "b", Location: "file:///b"}
+	st.SyncSources(ctx, []store.SourceConfig{a, b})
+	now := time.Now()
+	st.SavePoll(ctx, store.Poll{SourceURL: "a", At: now, Entries: entries("from-a")})
+	st.SavePoll(ctx, store.Poll{SourceURL: "b", At: now, Entries: entries("from-b")})
+	gen := st.Generation()
+	st.SyncSources(ctx, []store.SourceConfig{b})
+	if st.Generation() == gen {
+		t.Error("removing a source did not change the generation")
+	}
+	items, _ := st.Latest(ctx, 10)
+	if len(items) != 1 || items[0].Title != "from-b" {
+		t.Errorf("latest = %+v", items)
+	}
+	if n, _ := st.CountEntries(ctx); n != 2 {
+		t.Errorf("entries of the removed source were deleted: %d left", n)
+	}
+}
