@@ -25,7 +25,7 @@ import (
 // Target is a source to poll, with the settings that apply to it.
 type Target struct {
 	Source     config.Source
-	KeepFuture bool // future_dates: keep
+	FutureDates string // config.FutureClamp (the default when empty), FutureHold or FutureKeep
 }
 
 // Outcome says how a poll ended.
@@ -149,7 +149,12 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 	if err != nil {
 		return fail(fmt.Errorf("%s: %w", t.Source.URL, err))
 	}
-	entries := p.normalizer.Entries(parsed.Feed, normalize.Options{FeedURL: resp.URL, Now: at, KeepFuture: t.KeepFuture})
+	entries := p.normalizer.Entries(parsed.Feed, normalize.Options{
+		FeedURL:    resp.URL,
+		Now:        at,
+		KeepFuture: t.FutureDates == config.FutureKeep || t.FutureDates == config.FutureHold,
+		Location:   t.Source.Zone,
+	})
 	counts, err := p.store.SavePoll(context.WithoutCancel(ctx), store.Poll{
 		SourceURL:    t.Source.URL,
 		At:           at,

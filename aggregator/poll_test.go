@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tributary/tributary/aggregator"
+	"github.com/tributary/tributary/config"
 )
 
 // validatingServer serves body with an ETag and Last-Modified and answers
@@ -147,7 +148,7 @@ func TestFutureDateIsClampedToFirstSeen(t *testing.T) {
 func TestFutureDateKeptOnRequest(t *testing.T) {
 	e := newEnv(t, 5*time.Second)
 	target := e.sources("future.xml")[0]
-	target.KeepFuture = true
+	target.FutureDates = config.FutureKeep
 	e.poll(target)
 	it := e.itemByTitle("Announcement from the future")
 	if want := time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC); !it.Published.Equal(want) {

@@ -15,7 +15,7 @@ import (
 func Targets(cfg *config.Config) []Target {
 	out := make([]Target, len(cfg.Sources))
 	for i, s := range cfg.Sources {
-		out[i] = Target{Source: s, KeepFuture: cfg.SourceFutureDates(s) == config.FutureKeep}
+		out[i] = Target{Source: s, FutureDates: cfg.SourceFutureDates(s)}
 	}
 	return out
 }

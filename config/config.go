@@ -17,9 +17,12 @@ type Config struct {
 	Schedule     string   `yaml:"schedule"`
 	Timezone     string   `yaml:"timezone"`
 	ItemsPerFeed int      `yaml:"items_per_feed"`
-	FutureDates  string   `yaml:"future_dates"`
-	Fetch        Fetch    `yaml:"fetch"`
-	Sources      []Source `yaml:"sources"`
+	FutureDates   string   `yaml:"future_dates"`
+	Retention     Duration `yaml:"retention"`
+	KeepPerSource int      `yaml:"keep_per_source"`
+	Fetch         Fetch    `yaml:"fetch"`
+	Dedup         Dedup    `yaml:"dedup"`
+	Sources       []Source `yaml:"sources"`
 
 	// Path is the file the config was read from.
 	Path string `yaml:"-"`
@@ -36,6 +39,12 @@ type Fetch struct {
 	PerHost      int      `yaml:"per_host"`
 }
 
+// Dedup configures the detection of duplicates across sources.
+type Dedup struct {
+	// Window is how far back a new entry is compared with other sources'.
+	Window Duration `yaml:"window"`
+}
+
 // Source is one feed to poll.
 type Source struct {
 	URL         string `yaml:"url"`
@@ -43,6 +52,11 @@ type Source struct {
 	Schedule    string `yaml:"schedule"`
 	Encoding    string `yaml:"encoding"`
 	FutureDates string `yaml:"future_dates"`
+	Timezone    string `yaml:"timezone"`
+
+	// Zone is Timezone loaded, or the config's zone when it is empty: the
+	// zone of this source's dates that name none.
+	Zone *time.Location `yaml:"-"`
 
 	// Location is where the feed is fetched from: URL itself for http(s)
 	// sources, or an absolute file:// URL for local files (relative paths
@@ -55,6 +69,7 @@ type Source struct {
 const (
 	FutureClamp = "clamp" // replace a future date by first_seen
 	FutureKeep  = "keep"  // keep the date as the feed gives it
+	FutureHold  = "hold"  // keep the date, and the entry out of the output until then
 )
 
 // Defaults, documented in config.example.yaml and README.md.
@@ -65,6 +80,9 @@ const (
 	DefaultSchedule     = "*/15 * * * *"
 	DefaultTimezone     = "UTC"
 	DefaultItemsPerFeed = 50
+	DefaultRetention    = 90 * 24 * time.Hour
+	DefaultKeep         = 50
+	DefaultDedupWindow  = 7 * 24 * time.Hour
 	DefaultTimeout      = 30 * time.Second
 	DefaultMaxBodyBytes = 4 << 20
 	DefaultMaxRedirects = 5

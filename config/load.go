@@ -138,6 +138,15 @@ func (c *Config) setDefaults() {
 	if c.FutureDates == "" {
 		c.FutureDates = FutureClamp
 	}
+	if c.Retention == 0 {
+		c.Retention = Duration(DefaultRetention)
+	}
+	if c.KeepPerSource == 0 {
+		c.KeepPerSource = DefaultKeep
+	}
+	if c.Dedup.Window == 0 {
+		c.Dedup.Window = Duration(DefaultDedupWindow)
+	}
 	f := &c.Fetch
 	if f.Timeout == 0 {
 		f.Timeout = Duration(DefaultTimeout)
@@ -185,7 +194,10 @@ func (c *Config) validate(doc *yaml.Node, errs *Error) {
 		errs.add(lineOf(doc, "items_per_feed"), "items_per_feed must be between 1 and 1000, not %d", c.ItemsPerFeed)
 	}
 	if !validFuture(c.FutureDates) {
-		errs.add(lineOf(doc, "future_dates"), "future_dates must be %q or %q, not %q", FutureClamp, FutureKeep, c.FutureDates)
+		errs.add(lineOf(doc, "future_dates"), "future_dates must be clamp, hold or keep, not %q", c.FutureDates)
+	}
+	if c.KeepPerSource < 0 {
+		errs.add(lineOf(doc, "keep_per_source"), "keep_per_source must not be negative")
 	}
 	c.Fetch.validate(doc, errs)
 
@@ -222,7 +234,15 @@ func (c *Config) validate(doc *yaml.Node, errs *Error) {
 			}
 		}
 		if s.FutureDates != "" && !validFuture(s.FutureDates) {
-			errs.add(lineOf(doc, "sources", i, "future_dates"), "future_dates must be %q or %q, not %q", FutureClamp, FutureKeep, s.FutureDates)
+			errs.add(lineOf(doc, "sources", i, "future_dates"), "future_dates must be clamp, hold or keep, not %q", s.FutureDates)
+		}
+		s.Zone = c.Location
+		if s.Timezone != "" {
+			if z, err := time.LoadLocation(s.Timezone); err != nil {
+				errs.add(lineOf(doc, "sources", i, "timezone"), "unknown timezone %q", s.Timezone)
+			} else {
+				s.Zone = z
+			}
 		}
 	}
 }
@@ -245,7 +265,7 @@ func (f *Fetch) validate(doc *yaml.Node, errs *Error) {
 	}
 }
 
-func validFuture(p string) bool { return p == FutureClamp || p == FutureKeep }
+func validFuture(p string) bool { return p == FutureClamp || p == FutureKeep || p == FutureHold }
 
 // resolveLocation checks a source URL and returns where to fetch it from:
 // http and https URLs as they are, file URLs and paths as absolute file://

@@ -93,3 +93,23 @@ func TestHealthz(t *testing.T) {
 		t.Errorf("healthz = %s", body)
 	}
 }
+
+func TestHeldEntryAppearsWhenDue(t *testing.T) {
+	s := newSite(t, filepath.Join(t.TempDir(), "t.db"), nil)
+	s.future = "hold"
+	s.poll([]string{"future.xml"})
+	if body := s.body("/feed.atom"); bytes.Contains(body, []byte("Announcement from the future")) {
+		t.Fatal("an entry dated 2099 is shown under future_dates: hold")
+	}
+	if body := s.body("/feed.json"); !bytes.Contains(body, []byte("An ordinary post")) {
+		t.Fatal("the ordinary entry of a hold source is missing")
+	}
+	s.now = time.Date(2099, 1, 1, 0, 0, 1, 0, time.UTC)
+	body := s.body("/feed.atom")
+	if !bytes.Contains(body, []byte("Announcement from the future")) {
+		t.Error("the held entry did not appear once due (cached output not refreshed)")
+	}
+	if !bytes.Contains(body, []byte("<published>2099-01-01T00:00:00Z</published>")) {
+		t.Error("the held entry lost its date")
+	}
+}

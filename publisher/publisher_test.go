@@ -28,6 +28,7 @@ type site struct {
 	store  *store.Store
 	server *httptest.Server
 	now    time.Time
+	future string // future_dates policy of the sources polled next
 }
 
 func newSite(t *testing.T, dbPath string, feeds []string) *site {
@@ -40,7 +41,7 @@ func newSite(t *testing.T, dbPath string, feeds []string) *site {
 	s := &site{t: t, dbPath: dbPath, store: st, now: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}
 	s.poll(feeds)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	pub := publisher.New(st, publisher.Settings{Title: "Test News", BaseURL: "https://news.example.org/", ItemsPerFeed: 50}, log)
+	pub := publisher.New(st, publisher.Settings{Title: "Test News", BaseURL: "https://news.example.org/", ItemsPerFeed: 50}, func() time.Time { return s.now }, log)
 	s.server = httptest.NewServer(pub)
 	t.Cleanup(s.close)
 	return s
@@ -79,8 +80,8 @@ func (s *site) pollPaths(paths ...string) {
 			s.t.Fatal(err)
 		}
 		src := config.Source{URL: filepath.ToSlash(path), Location: "file://" + abs}
-		targets = append(targets, aggregator.Target{Source: src})
-		cfgs = append(cfgs, store.SourceConfig{URL: src.URL, Location: src.Location})
+		targets = append(targets, aggregator.Target{Source: src, FutureDates: s.future})
+		cfgs = append(cfgs, store.SourceConfig{URL: src.URL, Location: src.Location, FutureDates: s.future})
 	}
 	if err := s.store.SyncSources(context.Background(), cfgs); err != nil {
 		s.t.Fatal(err)

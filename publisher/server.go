@@ -53,8 +53,9 @@ var formats = map[string]format{
 
 // rendered is one cached response.
 type rendered struct {
-	generation uint64 // store generation rendered
-	settings   int    // settings version rendered
+	generation uint64    // store generation rendered
+	settings   int       // settings version rendered
+	expires    time.Time // when a held entry becomes due; zero: never
 	body, gz   []byte
 	etag       string // of body; the gzipped variant adds "-gz"
 	modified   time.Time
@@ -65,6 +66,7 @@ type rendered struct {
 type Server struct {
 	store   *store.Store
 	log     *slog.Logger
+	now     func() time.Time
 	started time.Time
 	mux     *http.ServeMux
 
@@ -74,9 +76,10 @@ type Server struct {
 	cache           map[string]*rendered
 }
 
-// New returns a Server reading from st.
-func New(st *store.Store, settings Settings, log *slog.Logger) *Server {
-	s := &Server{store: st, log: log, started: time.Now().UTC(), settings: settings, cache: map[string]*rendered{}}
+// New returns a Server reading from st. now is the clock (time.Now outside
+// tests); it decides when entries held back for their future date appear.
+func New(st *store.Store, settings Settings, now func() time.Time, log *slog.Logger) *Server {
+	s := &Server{store: st, log: log, now: now, started: now().UTC(), settings: settings, cache: map[string]*rendered{}}
 	s.mux = http.NewServeMux()
 	for _, ext := range []string{"atom", "rss", "json"} {
 		s.mux.HandleFunc("GET /feed."+ext, func(w http.ResponseWriter, r *http.Request) { s.serveFeed(w, r, ext) })
@@ -120,12 +123,18 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, ext string) {
 // store has changed since.
 func (s *Server) render(ctx context.Context, ext string) (*rendered, error) {
 	gen := s.store.Generation()
+	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if out := s.cache[ext]; out != nil && out.generation == gen && out.settings == s.settingsVersion {
+	if out := s.cache[ext]; out != nil && out.generation == gen && out.settings == s.settingsVersion &&
+		(out.expires.IsZero() || now.Before(out.expires)) {
 		return out, nil
 	}
-	items, err := s.store.Latest(ctx, s.settings.ItemsPerFeed)
+	items, err := s.store.Latest(ctx, now, s.settings.ItemsPerFeed)
+	if err != nil {
+		return nil, err
+	}
+	expires, _, err := s.store.NextRelease(ctx, now)
 	if err != nil {
 		return nil, err
 	}
@@ -149,6 +158,7 @@ func (s *Server) render(ctx context.Context, ext string) (*rendered, error) {
 	out := &rendered{
 		generation: gen,
 		settings:   s.settingsVersion,
+		expires:    expires,
 		body:       body,
 		gz:         gz,
 		etag:       `"` + hex.EncodeToString(sum[:12]) + `"`,
@@ -159,7 +169,7 @@ func (s *Server) render(ctx context.Context, ext string) (*rendered, error) {
 	// clients polling with If-Modified-Since alone would miss the change
 	// (a removed source takes its newer entries with it).
 	if prev := s.cache[ext]; prev != nil && prev.etag != out.etag && !out.modified.After(prev.modified) {
-		out.modified = time.Now().UTC().Truncate(time.Second)
+		out.modified = now.UTC().Truncate(time.Second)
 	}
 	s.cache[ext] = out
 	return out, nil

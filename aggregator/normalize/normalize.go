@@ -14,6 +14,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/tributary/tributary/aggregator/entry"
+	"github.com/tributary/tributary/aggregator/feeddate"
 )
 
 // Size caps on untrusted text, in bytes.
@@ -26,8 +27,9 @@ const (
 // Options describe the source being normalised.
 type Options struct {
 	FeedURL    string    // where the feed was fetched from; relative links resolve against it
-	Now        time.Time // time of the poll
-	KeepFuture bool      // future_dates: keep (else clamp)
+	Now        time.Time      // time of the poll
+	KeepFuture bool           // future_dates: keep or hold (else clamp)
+	Location   *time.Location // for dates that name no zone or an unknown one; nil means UTC
 }
 
 // Normalizer turns feed items into entries. It is safe for concurrent use.
@@ -97,10 +99,22 @@ func (n *Normalizer) entry(it *gofeed.Item, base *url.URL, opts Options) entry.E
 	if e.Title == "" {
 		e.Title = firstWords(e.ContentText, 80)
 	}
-	e.Published = PublishedDate(Dates{Published: it.PublishedParsed, Updated: it.UpdatedParsed, URL: e.URL}, opts.Now, opts.KeepFuture)
-	e.Updated = UpdatedDate(it.UpdatedParsed, opts.Now)
+	published := itemDate(it.Published, it.PublishedParsed, opts.Location)
+	updated := itemDate(it.Updated, it.UpdatedParsed, opts.Location)
+	e.Published = PublishedDate(Dates{Published: published, Updated: updated, URL: e.URL}, opts.Now, opts.KeepFuture)
+	e.Updated = UpdatedDate(updated, opts.Now)
 	e.Hash = hashOf(e.URL, e.Title, e.Author, e.ContentHTML, it.Published, it.Updated)
 	return e
+}
+
+// itemDate reads a feed's date string with feeddate, which knows more forms
+// and zones than gofeed and reads zone-less dates in the source's timezone;
+// gofeed's own reading is the fallback.
+func itemDate(raw string, parsed *time.Time, loc *time.Location) *time.Time {
+	if t, err := feeddate.Parse(raw, loc); err == nil {
+		return &t
+	}
+	return parsed
 }
 
 // Key returns an entry's identity within its source: its GUID when the feed

@@ -113,16 +113,18 @@ type SourceRef struct {
 // Latest returns the newest limit entries of all active sources, ordered by
 // published date (first_seen when there is none), newest first, ties by
 // first_seen and then by insertion order.
-func (s *Store) Latest(ctx context.Context, limit int) ([]Item, error) {
+//
+// Entries of "hold" sources dated after now are left out.
+func (s *Store) Latest(ctx context.Context, now time.Time, limit int) ([]Item, error) {
 	rows, err := s.reader.QueryContext(ctx, `
 		SELECT e.public_id, e.key, e.url, e.title, e.author, e.content_html, e.content_text,
 			e.published, e.updated, e.first_seen, e.modified_at, e.hash,
 			CASE WHEN s.name <> '' THEN s.name WHEN s.title <> '' THEN s.title ELSE s.url END,
 			s.site_url, s.location
 		FROM entries e JOIN sources s ON s.id = e.source_id
-		WHERE s.active = 1
+		WHERE s.active = 1 AND NOT (s.future_dates = 'hold' AND e.published > ?)
 		ORDER BY coalesce(e.published, e.first_seen) DESC, e.first_seen DESC, e.id DESC
-		LIMIT ?`, limit)
+		LIMIT ?`, now.Unix(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("latest entries: %w", err)
 	}
@@ -145,6 +147,20 @@ func (s *Store) Latest(ctx context.Context, limit int) ([]Item, error) {
 		items = append(items, it)
 	}
 	return items, rows.Err()
+}
+
+// NextRelease returns the earliest date after now of an entry held back by
+// a "hold" source; ok is false when none is held. Output rendered at now is
+// stale from then on.
+func (s *Store) NextRelease(ctx context.Context, now time.Time) (t time.Time, ok bool, err error) {
+	var next sql.NullInt64
+	err = s.reader.QueryRowContext(ctx, `
+		SELECT min(e.published) FROM entries e JOIN sources s ON s.id = e.source_id
+		WHERE s.active = 1 AND s.future_dates = 'hold' AND e.published > ?`, now.Unix()).Scan(&next)
+	if err != nil || !next.Valid {
+		return time.Time{}, false, err
+	}
+	return fromUnix(next.Int64), true, nil
 }
 
 // CountEntries returns how many entries are stored, inactive sources

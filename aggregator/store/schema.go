@@ -45,7 +45,25 @@ var migrations = []string{
 		UNIQUE (source_id, key)
 	);
 	CREATE INDEX entries_order ON entries (coalesce(published, first_seen) DESC, first_seen DESC, id DESC);`,
+
+	// 2: future-date policy, identity fallback, tombstones, duplicates.
+	`ALTER TABLE sources ADD COLUMN future_dates TEXT NOT NULL DEFAULT 'clamp';
+	ALTER TABLE sources ADD COLUMN url_identity INTEGER NOT NULL DEFAULT 0; -- GUIDs unusable: keys are URLs
+	CREATE TABLE tombstones (
+		source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+		key       TEXT NOT NULL,
+		pruned_at INTEGER NOT NULL,
+		PRIMARY KEY (source_id, key)
+	) WITHOUT ROWID;
+	ALTER TABLE entries ADD COLUMN duplicate_of INTEGER REFERENCES entries(id) ON DELETE SET NULL;
+	ALTER TABLE entries ADD COLUMN fingerprint BLOB;
+	CREATE INDEX entries_duplicate_of ON entries (duplicate_of) WHERE duplicate_of IS NOT NULL;
+	CREATE INDEX entries_url ON entries (url);
+	CREATE INDEX entries_first_seen ON entries (first_seen);`,
 }
+
+// SchemaVersion is the schema version this code migrates databases to.
+func SchemaVersion() int { return len(migrations) }
 
 // migrate brings the schema up to date in one transaction.
 func migrate(ctx context.Context, db *sql.DB) error {

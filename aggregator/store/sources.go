@@ -12,6 +12,9 @@ type SourceConfig struct {
 	URL      string // identity, as configured
 	Location string // where it is fetched from
 	Name     string // optional display name
+	// FutureDates is the source's future-date policy; "hold" keeps entries
+	// dated in the future out of the feeds until their date.
+	FutureDates string
 }
 
 // SourceState is what the store remembers about a source between polls.
@@ -58,9 +61,10 @@ func (s *Store) SyncSources(ctx context.Context, sources []SourceConfig) error {
 	}
 	for _, src := range sources {
 		_, err := tx.ExecContext(ctx, `
-			INSERT INTO sources (url, location, name, active) VALUES (?, ?, ?, 1)
-			ON CONFLICT (url) DO UPDATE SET location = excluded.location, name = excluded.name, active = 1`,
-			src.URL, src.Location, src.Name)
+			INSERT INTO sources (url, location, name, future_dates, active) VALUES (?, ?, ?, ?, 1)
+			ON CONFLICT (url) DO UPDATE SET location = excluded.location, name = excluded.name,
+				future_dates = excluded.future_dates, active = 1`,
+			src.URL, src.Location, src.Name, src.FutureDates)
 		if err != nil {
 			return fmt.Errorf("sync source %s: %w", src.URL, err)
 		}

@@ -46,7 +46,7 @@ func (p *pipeline) Close() error {
 func sourceConfigs(cfg *config.Config) []store.SourceConfig {
 	out := make([]store.SourceConfig, len(cfg.Sources))
 	for i, s := range cfg.Sources {
-		out[i] = store.SourceConfig{URL: s.URL, Location: s.Location, Name: s.Name}
+		out[i] = store.SourceConfig{URL: s.URL, Location: s.Location, Name: s.Name, FutureDates: cfg.SourceFutureDates(s)}
 	}
 	return out
 }

@@ -81,7 +81,7 @@ func serve(path string, cfg *config.Config, ov overrides, log *slog.Logger) erro
 		}
 	}()
 
-	pub := publisher.New(p.store, publisherSettings(cfg), log)
+	pub := publisher.New(p.store, publisherSettings(cfg), time.Now, log)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
