@@ -24,7 +24,7 @@ import (
 
 // Target is a source to poll, with the settings that apply to it.
 type Target struct {
-	Source     config.Source
+	Source      config.Source
 	FutureDates string // config.FutureClamp (the default when empty), FutureHold or FutureKeep
 }
 

@@ -10,13 +10,13 @@ import "time"
 
 // Config is a loaded, validated and defaulted configuration.
 type Config struct {
-	Title        string   `yaml:"title"`
-	BaseURL      string   `yaml:"base_url"`
-	Listen       string   `yaml:"listen"`
-	Database     string   `yaml:"database"`
-	Schedule     string   `yaml:"schedule"`
-	Timezone     string   `yaml:"timezone"`
-	ItemsPerFeed int      `yaml:"items_per_feed"`
+	Title         string   `yaml:"title"`
+	BaseURL       string   `yaml:"base_url"`
+	Listen        string   `yaml:"listen"`
+	Database      string   `yaml:"database"`
+	Schedule      string   `yaml:"schedule"`
+	Timezone      string   `yaml:"timezone"`
+	ItemsPerFeed  int      `yaml:"items_per_feed"`
 	FutureDates   string   `yaml:"future_dates"`
 	Retention     Duration `yaml:"retention"`
 	KeepPerSource int      `yaml:"keep_per_source"`

@@ -63,7 +63,9 @@ func TestDateVectors(t *testing.T) {
 func TestParse(t *testing.T) {
 	shanghai, _ := time.LoadLocation("Asia/Shanghai")
 	tokyo, _ := time.LoadLocation("Asia/Tokyo")
-	utc := func(y int, mo time.Month, d, h, mi, s int) time.Time { return time.Date(y, mo, d, h, mi, s, 0, time.UTC) }
+	utc := func(y int, mo time.Month, d, h, mi, s int) time.Time {
+		return time.Date(y, mo, d, h, mi, s, 0, time.UTC)
+	}
 	tests := []struct {
 		in   string
 		loc  *time.Location

@@ -26,7 +26,7 @@ const (
 
 // Options describe the source being normalised.
 type Options struct {
-	FeedURL    string    // where the feed was fetched from; relative links resolve against it
+	FeedURL    string         // where the feed was fetched from; relative links resolve against it
 	Now        time.Time      // time of the poll
 	KeepFuture bool           // future_dates: keep or hold (else clamp)
 	Location   *time.Location // for dates that name no zone or an unknown one; nil means UTC
