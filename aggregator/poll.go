@@ -47,6 +47,9 @@ type Result struct {
 	Counts   store.PollCounts
 	Err      error
 	Duration time.Duration
+	// URLIdentity says the source's entries are keyed by URL because its
+	// GUIDs are missing or repeated.
+	URLIdentity bool
 }
 
 // Poller runs the pipeline for sources. It is safe for concurrent use.
@@ -149,12 +152,16 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 	if err != nil {
 		return fail(fmt.Errorf("%s: %w", t.Source.URL, err))
 	}
-	entries := p.normalizer.Entries(parsed.Feed, normalize.Options{
-		FeedURL:    resp.URL,
-		Now:        at,
-		KeepFuture: t.FutureDates == config.FutureKeep || t.FutureDates == config.FutureHold,
-		Location:   t.Source.Zone,
+	entries, urlIdentity := p.normalizer.Entries(parsed.Feed, normalize.Options{
+		FeedURL:     resp.URL,
+		Now:         at,
+		KeepFuture:  t.FutureDates == config.FutureKeep || t.FutureDates == config.FutureHold,
+		Location:    t.Source.Zone,
+		URLIdentity: st.URLIdentity,
 	})
+	if urlIdentity && !st.URLIdentity {
+		p.log.Warn("GUIDs missing or repeated: identifying entries by URL from now on", "source", t.Source.URL)
+	}
 	counts, err := p.store.SavePoll(context.WithoutCancel(ctx), store.Poll{
 		SourceURL:    t.Source.URL,
 		At:           at,
@@ -164,12 +171,13 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 		LastModified: resp.LastModified,
 		BodyHash:     bodyHash,
 		NextPoll:     at,
+		URLIdentity:  urlIdentity,
 		Entries:      entries,
 	})
 	if err != nil {
 		return fail(err)
 	}
-	return Result{Outcome: Updated, Counts: counts}
+	return Result{Outcome: Updated, Counts: counts, URLIdentity: urlIdentity}
 }
 
 func (p *Poller) unchanged(ctx context.Context, t Target, at time.Time, resp *fetch.Response, o Outcome) Result {
@@ -177,6 +185,19 @@ func (p *Poller) unchanged(ctx context.Context, t Target, at time.Time, resp *fe
 		return Result{Outcome: Failed, Err: err}
 	}
 	return Result{Outcome: o}
+}
+
+// Prune applies the retention policy: entries older than retention go,
+// except the newest keep of each source, and leave tombstones.
+func (p *Poller) Prune(ctx context.Context, retention time.Duration, keep int) (int, error) {
+	now := p.now().UTC()
+	n, err := p.store.Prune(ctx, now, now.Add(-retention), keep)
+	if err != nil {
+		p.log.Error("retention", "err", err)
+		return 0, err
+	}
+	p.log.Info("retention", "pruned", n)
+	return n, nil
 }
 
 // Backoff returns how long to wait before polling a source again after its

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/robfig/cron/v3"
 
@@ -24,10 +25,12 @@ func Targets(cfg *config.Config) []Target {
 // them once at start, then each group of sources sharing a schedule on that
 // schedule. A reload replaces the Scheduler.
 type Scheduler struct {
-	cron   *cron.Cron
-	poller *Poller
-	all    []Target
-	log    *slog.Logger
+	cron      *cron.Cron
+	poller    *Poller
+	all       []Target
+	retention time.Duration
+	keep      int
+	log       *slog.Logger
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -43,7 +46,8 @@ func NewScheduler(cfg *config.Config, p *Poller, log *slog.Logger) (*Scheduler, 
 		cron.WithLogger(logger),
 	)
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Scheduler{cron: c, poller: p, all: Targets(cfg), log: log, ctx: ctx, cancel: cancel}
+	s := &Scheduler{cron: c, poller: p, all: Targets(cfg), retention: cfg.Retention.Std(), keep: cfg.KeepPerSource,
+		log: log, ctx: ctx, cancel: cancel}
 
 	groups := map[string][]Target{}
 	var specs []string
@@ -63,13 +67,25 @@ func NewScheduler(cfg *config.Config, p *Poller, log *slog.Logger) (*Scheduler, 
 		targets := groups[spec]
 		c.Schedule(sched, cron.FuncJob(func() { s.cycle(targets) }))
 	}
+	daily, _ := config.ParseSchedule("@daily", cfg.Location)
+	c.Schedule(daily, cron.FuncJob(s.prune))
 	return s, nil
 }
 
-// Start polls every source once, in the background, and starts the schedule.
+// Start prunes old entries and polls every source once, in the background,
+// and starts the schedule.
 func (s *Scheduler) Start() {
-	s.wg.Go(func() { s.cycle(s.all) })
+	s.wg.Go(func() {
+		s.prune()
+		s.cycle(s.all)
+	})
 	s.cron.Start()
+}
+
+func (s *Scheduler) prune() {
+	if s.ctx.Err() == nil {
+		s.poller.Prune(s.ctx, s.retention, s.keep)
+	}
 }
 
 // Stop stops the schedule, cancels the fetches in flight and waits for the

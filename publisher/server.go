@@ -185,12 +185,17 @@ func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
 		URL   string `json:"url"`
 		Error string `json:"error"`
 	}
+	type notice struct {
+		URL    string `json:"url"`
+		Notice string `json:"notice"`
+	}
 	report := struct {
 		Status   string     `json:"status"`
 		Sources  int        `json:"sources"`
 		LastPoll *time.Time `json:"last_poll,omitempty"`
 		Failing  []failing  `json:"failing"`
-	}{Status: "ok", Sources: len(sources), Failing: []failing{}}
+		Notices  []notice   `json:"notices"`
+	}{Status: "ok", Sources: len(sources), Failing: []failing{}, Notices: []notice{}}
 	for _, src := range sources {
 		if !src.LastPoll.IsZero() && (report.LastPoll == nil || src.LastPoll.After(*report.LastPoll)) {
 			t := src.LastPoll
@@ -198,6 +203,9 @@ func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
 		}
 		if src.LastError != "" {
 			report.Failing = append(report.Failing, failing{URL: src.URL, Error: src.LastError})
+		}
+		if src.URLIdentity {
+			report.Notices = append(report.Notices, notice{URL: src.URL, Notice: "GUIDs missing or repeated: entries identified by URL"})
 		}
 	}
 	w.Header().Set("Content-Type", "application/json")

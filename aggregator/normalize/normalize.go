@@ -30,6 +30,9 @@ type Options struct {
 	Now        time.Time      // time of the poll
 	KeepFuture bool           // future_dates: keep or hold (else clamp)
 	Location   *time.Location // for dates that name no zone or an unknown one; nil means UTC
+	// URLIdentity makes URLs the keys even when GUIDs look usable: once a
+	// source's GUIDs have failed it, it stays on URLs so keys do not flip.
+	URLIdentity bool
 }
 
 // Normalizer turns feed items into entries. It is safe for concurrent use.
@@ -44,35 +47,76 @@ func New() *Normalizer {
 
 // Entries normalises the items of feed. Items that come out with the same key
 // as an earlier item of the same document are dropped: the first wins.
-func (n *Normalizer) Entries(feed *gofeed.Feed, opts Options) []entry.Entry {
+//
+// urlIdentity reports that the items are keyed by URL rather than GUID,
+// because opts asked for it or because too many of the document's GUIDs are
+// missing or shared by different articles (see GUIDsUnusable).
+func (n *Normalizer) Entries(feed *gofeed.Feed, opts Options) (entries []entry.Entry, urlIdentity bool) {
 	base, _ := url.Parse(opts.FeedURL)
 	if feed.Link != "" {
 		if l, err := url.Parse(feed.Link); err == nil && base != nil {
 			base = base.ResolveReference(l)
 		}
 	}
-	guidCount := map[string]int{}
-	for _, it := range feed.Items {
-		if g := strings.TrimSpace(it.GUID); g != "" {
-			guidCount[g]++
-		}
-	}
-	seen := map[string]bool{}
-	out := make([]entry.Entry, 0, len(feed.Items))
+	items := make([]*gofeed.Item, 0, len(feed.Items))
+	all := make([]entry.Entry, 0, len(feed.Items))
+	guids := make([]string, 0, len(feed.Items))
 	for _, it := range feed.Items {
 		if it == nil {
 			continue
 		}
-		e := n.entry(it, base, opts)
-		guid := strings.TrimSpace(it.GUID)
-		e.Key = Key(guid, guidCount[guid] == 1, e.URL, e.Title, it.Published, e.ContentText)
+		items = append(items, it)
+		all = append(all, n.entry(it, base, opts))
+		guids = append(guids, strings.TrimSpace(it.GUID))
+	}
+	urls := make([]string, len(all))
+	for i := range all {
+		urls[i] = all[i].URL
+	}
+	urlIdentity = opts.URLIdentity || GUIDsUnusable(guids, urls)
+	guidCount := map[string]int{}
+	for _, g := range guids {
+		guidCount[g]++
+	}
+	seen := map[string]bool{}
+	entries = make([]entry.Entry, 0, len(all))
+	for i, e := range all {
+		guidOK := guids[i] != "" && guidCount[guids[i]] == 1 && !urlIdentity
+		e.Key = Key(guids[i], guidOK, e.URL, e.Title, items[i].Published, e.ContentText)
 		if seen[e.Key] {
 			continue
 		}
 		seen[e.Key] = true
-		out = append(out, e)
+		entries = append(entries, e)
 	}
-	return out
+	return entries, urlIdentity
+}
+
+// GUIDsUnusable reports whether a document's GUIDs are too poor to identify
+// its items: more than a quarter of the items have none, or share theirs
+// with an item of another URL. (The same item listed twice, same GUID and
+// same URL, is not a GUID problem.) guids[i] and urls[i] belong to item i.
+func GUIDsUnusable(guids, urls []string) bool {
+	if len(guids) == 0 {
+		return false
+	}
+	urlsOf := map[string]map[string]bool{}
+	for i, g := range guids {
+		if g == "" {
+			continue
+		}
+		if urlsOf[g] == nil {
+			urlsOf[g] = map[string]bool{}
+		}
+		urlsOf[g][urls[i]] = true
+	}
+	bad := 0
+	for _, g := range guids {
+		if g == "" || len(urlsOf[g]) > 1 {
+			bad++
+		}
+	}
+	return bad*4 > len(guids)
 }
 
 func (n *Normalizer) entry(it *gofeed.Item, base *url.URL, opts Options) entry.Entry {

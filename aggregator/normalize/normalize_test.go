@@ -56,7 +56,7 @@ func TestSanitiseAndAbsolutize(t *testing.T) {
 			`<script>alert(2)</script><a href="javascript:alert(3)">bad</a> <a href="../about">rel</a>` +
 			`<iframe src="https://evil.example/"></iframe>`,
 	}}}
-	got := n.Entries(feed, Options{FeedURL: "https://x.example/feed.xml", Now: time.Now()})
+	got, _ := n.Entries(feed, Options{FeedURL: "https://x.example/feed.xml", Now: time.Now()})
 	if len(got) != 1 {
 		t.Fatalf("got %d entries", len(got))
 	}
@@ -88,8 +88,53 @@ func TestEntriesDropRepeatedKeys(t *testing.T) {
 		{Link: "https://x.example/a#again", Title: "second copy"},
 		{Link: "https://x.example/b", Title: "other"},
 	}}
-	got := New().Entries(feed, Options{FeedURL: "https://x.example/feed", Now: time.Now()})
+	got, _ := New().Entries(feed, Options{FeedURL: "https://x.example/feed", Now: time.Now()})
 	if len(got) != 2 || got[0].Title != "first" || got[1].Title != "other" {
 		t.Errorf("got %+v", got)
+	}
+}
+
+func TestGUIDsUnusable(t *testing.T) {
+	tests := []struct {
+		name  string
+		guids []string
+		urls  []string
+		want  bool
+	}{
+		{"all unique", []string{"1", "2", "3", "4"}, []string{"a", "b", "c", "d"}, false},
+		{"same item listed twice", []string{"1", "2", "1", "3"}, []string{"a", "b", "a", "c"}, false},
+		{"one GUID for every item", []string{"x", "x", "x", "x"}, []string{"a", "b", "c", "d"}, true},
+		{"most missing", []string{"", "", "3", ""}, []string{"a", "b", "c", "d"}, true},
+		{"one missing of four", []string{"1", "", "3", "4"}, []string{"a", "b", "c", "d"}, false},
+		{"two of five shared", []string{"1", "1", "3", "4", "5"}, []string{"a", "b", "c", "d", "e"}, true},
+		{"empty document", nil, nil, false},
+	}
+	for _, tt := range tests {
+		if got := GUIDsUnusable(tt.guids, tt.urls); got != tt.want {
+			t.Errorf("%s: GUIDsUnusable = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestRepeatedGUIDsFallBackToURLIdentity(t *testing.T) {
+	feed := &gofeed.Feed{Items: []*gofeed.Item{
+		{GUID: "same", Link: "https://x.example/a", Title: "A"},
+		{GUID: "same", Link: "https://x.example/b", Title: "B"},
+		{GUID: "other", Link: "https://x.example/c", Title: "C"},
+	}}
+	got, urlIdentity := New().Entries(feed, Options{FeedURL: "https://x.example/feed", Now: time.Now()})
+	if !urlIdentity || len(got) != 3 {
+		t.Fatalf("urlIdentity = %v, %d entries", urlIdentity, len(got))
+	}
+	for _, e := range got {
+		if !strings.HasPrefix(e.Key, "url:") {
+			t.Errorf("key %q is not a URL key", e.Key)
+		}
+	}
+	// A source already on URL identity stays there even with good GUIDs.
+	good := &gofeed.Feed{Items: []*gofeed.Item{{GUID: "g1", Link: "https://x.example/a"}}}
+	got, urlIdentity = New().Entries(good, Options{FeedURL: "https://x.example/feed", Now: time.Now(), URLIdentity: true})
+	if !urlIdentity || got[0].Key != "url:https://x.example/a" {
+		t.Errorf("sticky URL identity lost: %v, %q", urlIdentity, got[0].Key)
 	}
 }

@@ -21,10 +21,15 @@ type Poll struct {
 	LastModified string
 	BodyHash     string
 	NextPoll     time.Time
-	Entries      []entry.Entry
+	// URLIdentity says the entries are keyed by URL because the feed's
+	// GUIDs are unusable. When a source first switches, its stored entries
+	// are re-keyed by URL so that they are not stored twice.
+	URLIdentity bool
+	Entries     []entry.Entry
 }
 
-// PollCounts says what a poll changed.
+// PollCounts says what a poll changed. Unchanged counts the entries that
+// were already stored as they are, and those pruned before (tombstoned).
 type PollCounts struct {
 	New, Updated, Unchanged int
 }
@@ -42,20 +47,37 @@ func (s *Store) SavePoll(ctx context.Context, p Poll) (PollCounts, error) {
 	defer tx.Rollback()
 
 	var sourceID int64
-	err = tx.QueryRowContext(ctx, `
-		UPDATE sources SET title = ?, site_url = ?, etag = ?, last_modified = ?, body_hash = ?,
-			last_poll = ?, last_success = ?, last_error = '', failures = 0, next_poll = ?
-		WHERE url = ? RETURNING id`,
-		p.Title, p.SiteURL, p.ETag, p.LastModified, p.BodyHash, p.At.Unix(), p.At.Unix(), p.NextPoll.Unix(), p.SourceURL,
-	).Scan(&sourceID)
+	var wasURLIdentity bool
+	err = tx.QueryRowContext(ctx, `SELECT id, url_identity FROM sources WHERE url = ?`, p.SourceURL).Scan(&sourceID, &wasURLIdentity)
 	if err != nil {
 		return counts, fmt.Errorf("save poll of %s: source: %w", p.SourceURL, err)
+	}
+	_, err = tx.ExecContext(ctx, `
+		UPDATE sources SET title = ?, site_url = ?, etag = ?, last_modified = ?, body_hash = ?,
+			last_poll = ?, last_success = ?, last_error = '', failures = 0, next_poll = ?, url_identity = ?
+		WHERE id = ?`,
+		p.Title, p.SiteURL, p.ETag, p.LastModified, p.BodyHash, p.At.Unix(), p.At.Unix(), p.NextPoll.Unix(), p.URLIdentity, sourceID)
+	if err != nil {
+		return counts, fmt.Errorf("save poll of %s: source: %w", p.SourceURL, err)
+	}
+	if p.URLIdentity && !wasURLIdentity {
+		// Entries keep their public ids; only the key they are matched by
+		// changes. Two GUIDs for one URL cannot both become that URL: the
+		// later is left as it was.
+		_, err = tx.ExecContext(ctx, `
+			UPDATE OR IGNORE entries SET key = 'url:' || url
+			WHERE source_id = ? AND key LIKE 'guid:%' AND url <> ''`, sourceID)
+		if err != nil {
+			return counts, fmt.Errorf("save poll of %s: re-key by URL: %w", p.SourceURL, err)
+		}
 	}
 
 	upsert, err := tx.PrepareContext(ctx, `
 		INSERT INTO entries (public_id, source_id, key, url, title, author, content_html, content_text,
 			published, updated, first_seen, modified_at, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13
+		-- a pruned entry that the feed lists again stays pruned
+		WHERE NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.source_id = ?2 AND t.key = ?3)
 		ON CONFLICT (source_id, key) DO UPDATE SET
 			url = excluded.url, title = excluded.title, author = excluded.author,
 			content_html = excluded.content_html, content_text = excluded.content_text,

@@ -33,6 +33,9 @@ type SourceState struct {
 	LastError    string
 	Failures     int
 	NextPoll     time.Time
+	// URLIdentity is set once the source's GUIDs proved unusable: its
+	// entries are keyed by URL from then on.
+	URLIdentity bool
 }
 
 // DisplayName is the configured name, else the feed's title, else its URL.
@@ -77,14 +80,14 @@ func (s *Store) SyncSources(ctx context.Context, sources []SourceConfig) error {
 }
 
 const sourceColumns = `id, url, location, name, title, site_url, etag, last_modified, body_hash,
-	last_poll, last_success, last_error, failures, next_poll`
+	last_poll, last_success, last_error, failures, next_poll, url_identity`
 
 func scanSource(row interface{ Scan(...any) error }) (SourceState, error) {
 	var st SourceState
 	var lastPoll, lastSuccess sql.NullInt64
 	var nextPoll int64
 	err := row.Scan(&st.ID, &st.URL, &st.Location, &st.Name, &st.Title, &st.SiteURL, &st.ETag,
-		&st.LastModified, &st.BodyHash, &lastPoll, &lastSuccess, &st.LastError, &st.Failures, &nextPoll)
+		&st.LastModified, &st.BodyHash, &lastPoll, &lastSuccess, &st.LastError, &st.Failures, &nextPoll, &st.URLIdentity)
 	st.LastPoll = fromNull(lastPoll)
 	st.LastSuccess = fromNull(lastSuccess)
 	st.NextPoll = fromUnix(nextPoll)

@@ -60,8 +60,12 @@ func runFetch(args []string, stdout, stderr io.Writer) int {
 			failed++
 			fmt.Fprintf(stdout, "FAIL %s: interrupted\n", r.Source)
 		default:
-			fmt.Fprintf(stdout, "ok   %s: %s, %d new, %d updated (%d ms)\n",
-				r.Source, r.Outcome, r.Counts.New, r.Counts.Updated, r.Duration.Milliseconds())
+			note := ""
+			if r.URLIdentity {
+				note = ", identified by URL (GUIDs missing or repeated)"
+			}
+			fmt.Fprintf(stdout, "ok   %s: %s, %d new, %d updated%s (%d ms)\n",
+				r.Source, r.Outcome, r.Counts.New, r.Counts.Updated, note, r.Duration.Milliseconds())
 		}
 	}
 	if failed > 0 {

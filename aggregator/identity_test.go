@@ -1,0 +1,86 @@
+package aggregator_test
+
+import (
+	"bytes"
+	"context"
+	"net/http/httptest"
+	"regexp"
+	"testing"
+	"time"
+)
+
+func TestSourceSwitchesToURLIdentityWithoutDuplicating(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	srv := &validatingServer{}
+	v1 := readFeed(t, "rss.xml")
+	srv.set(v1, `"v1"`)
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	src := e.sources(ts.URL)[0]
+	if r := e.poll(src); r.URLIdentity || r.Counts.New != 3 {
+		t.Fatalf("first poll: %+v", r)
+	}
+	ids := map[string]bool{}
+	for _, it := range e.items() {
+		ids[it.ID] = true
+	}
+
+	// The CMS now gives every item the same GUID.
+	v2 := regexp.MustCompile(`<guid[^>]*>[^<]*</guid>`).ReplaceAll(v1, []byte("<guid>https://river.example.org/</guid>"))
+	v2 = bytes.Replace(v2, []byte("Volunteers counted"), []byte("Volunteers have counted"), 1)
+	srv.set(v2, `"v2"`)
+	e.clock.Set(e.clock.Now().Add(time.Hour))
+	r := e.poll(src)
+	if !r.URLIdentity || r.Counts.New != 0 || r.Counts.Updated != 1 {
+		t.Fatalf("poll with broken GUIDs: %+v", r)
+	}
+	items := e.items()
+	if len(items) != 3 {
+		t.Fatalf("%d entries after the switch, want 3", len(items))
+	}
+	for _, it := range items {
+		if !ids[it.ID] {
+			t.Errorf("entry %q got a new id %s", it.Title, it.ID)
+		}
+	}
+	st, _ := e.store.Source(context.Background(), src.Source.URL)
+	if !st.URLIdentity {
+		t.Error("source state does not say it is identified by URL")
+	}
+}
+
+func TestRetentionKeepsTheNewestAndTombstonesTheRest(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	srv := &validatingServer{}
+	v1 := readFeed(t, "rss.xml") // items of Jan, Feb and Mar 2026
+	srv.set(v1, `"v1"`)
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	src := e.sources(ts.URL)[0]
+	e.poll(src)
+
+	// On 2026-11-01 with 90 days' retention all three are old; one is kept.
+	n, err := e.poller.Prune(context.Background(), 90*24*time.Hour, 1)
+	if err != nil || n != 2 {
+		t.Fatalf("Prune = %d, %v; want 2", n, err)
+	}
+	items := e.items()
+	if len(items) != 1 || items[0].Title != "Dams and the spring flood" {
+		t.Fatalf("kept %+v, want the newest entry", items)
+	}
+
+	// The source lists the pruned items again, one of them edited: they stay out.
+	srv.set(bytes.Replace(v1, []byte("Counting salmon"), []byte("Recounting salmon"), 1), `"v2"`)
+	r := e.poll(src)
+	if r.Counts.New != 0 || r.Counts.Updated != 0 {
+		t.Errorf("re-listed pruned entries came back: %+v", r.Counts)
+	}
+	if got := len(e.items()); got != 1 {
+		t.Errorf("%d entries after the re-listing, want 1", got)
+	}
+
+	// A recent entry is never pruned.
+	if n, _ := e.poller.Prune(context.Background(), 365*24*time.Hour, 0); n != 0 {
+		t.Errorf("pruned %d entries younger than the retention", n)
+	}
+}

@@ -1,0 +1,54 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Prune deletes the entries published (or, without a date, first seen)
+// before cutoff, except the newest keep of each source, and leaves a
+// tombstone for each so that a source listing them again does not bring
+// them back. It returns how many entries it deleted.
+func (s *Store) Prune(ctx context.Context, now, cutoff time.Time, keep int) (int, error) {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("prune: %w", err)
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, `
+		CREATE TEMP TABLE IF NOT EXISTS doomed (id INTEGER PRIMARY KEY);
+		DELETE FROM doomed;`)
+	if err != nil {
+		return 0, fmt.Errorf("prune: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO doomed (id)
+		SELECT id FROM (
+			SELECT id, coalesce(published, first_seen) AS at,
+				row_number() OVER (PARTITION BY source_id
+					ORDER BY coalesce(published, first_seen) DESC, first_seen DESC, id DESC) AS rank
+			FROM entries)
+		WHERE at < ? AND rank > ?`, cutoff.Unix(), keep)
+	if err != nil {
+		return 0, fmt.Errorf("prune: choose entries: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `
+		INSERT OR IGNORE INTO tombstones (source_id, key, pruned_at)
+		SELECT source_id, key, ? FROM entries WHERE id IN (SELECT id FROM doomed)`, now.Unix())
+	if err != nil {
+		return 0, fmt.Errorf("prune: tombstones: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM entries WHERE id IN (SELECT id FROM doomed)`)
+	if err != nil {
+		return 0, fmt.Errorf("prune: delete: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("prune: %w", err)
+	}
+	if n > 0 {
+		s.bump()
+	}
+	return int(n), nil
+}
