@@ -15,9 +15,20 @@ var trackingParams = map[string]bool{
 
 // CanonicalURL resolves raw against base and returns the canonical form used
 // to identify and link an article: scheme and host lower-cased, default port,
-// fragment and tracking parameters dropped, the other parameters kept in
-// order. It returns "" for anything that is not an http or https URL.
+// fragment and tracking parameters dropped, percent-encoding normalised, the
+// other parameters kept in order. It returns "" for anything that is not an
+// http or https URL.
 func CanonicalURL(raw string, base *url.URL) string {
+	return clean(raw, base, false)
+}
+
+// CleanLink is CanonicalURL for links inside content: the fragment, which may
+// point into the page, is kept.
+func CleanLink(raw string, base *url.URL) string {
+	return clean(raw, base, true)
+}
+
+func clean(raw string, base *url.URL, keepFragment bool) string {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return ""
@@ -45,14 +56,65 @@ func CanonicalURL(raw string, base *url.URL) string {
 		host += ":" + port
 	}
 	u.Host = host
-	u.Fragment, u.RawFragment = "", ""
+	if !keepFragment {
+		u.Fragment, u.RawFragment = "", ""
+	}
 	u.User = nil
 	if u.Path == "" {
 		u.Path = "/"
 	}
-	u.RawQuery = stripTracking(u.RawQuery)
+	if raw := normalizeEscapes(u.EscapedPath()); raw != u.EscapedPath() {
+		if p, err := url.PathUnescape(raw); err == nil {
+			u.Path, u.RawPath = p, raw
+		}
+	}
+	u.RawQuery = normalizeEscapes(stripTracking(u.RawQuery))
 	u.ForceQuery = false
 	return u.String()
+}
+
+// normalizeEscapes rewrites percent-escapes in s the one way RFC 3986 calls
+// equivalent: escapes of unreserved characters (letters, digits, "-._~")
+// are decoded, the others written with upper-case hex digits.
+func normalizeEscapes(s string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' || i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+			b.WriteByte(s[i])
+			continue
+		}
+		c := unhex(s[i+1])<<4 | unhex(s[i+2])
+		if isUnreserved(c) {
+			b.WriteByte(c)
+		} else {
+			b.WriteByte('%')
+			b.WriteString(strings.ToUpper(s[i+1 : i+3]))
+		}
+		i += 2
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c >= 'a':
+		return c - 'a' + 10
+	default:
+		return c - 'A' + 10
+	}
+}
+
+func isUnreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
 }
 
 // stripTracking removes tracking parameters from a raw query, keeping the

@@ -28,10 +28,23 @@ func TestCanonicalURL(t *testing.T) {
 		{"ftp://x.example/file", ""},
 		{"", ""},
 		{"http://[::1]:80/a", "http://[::1]/a"},
+		{"https://x.example/%7euser/%41b%2fc", "https://x.example/~user/Ab%2Fc"},
+		{"https://x.example/a%20b?q=%e4%b8%ad&r=%41", "https://x.example/a%20b?q=%E4%B8%AD&r=A"},
+		{"https://x.example/中文", "https://x.example/%E4%B8%AD%E6%96%87"},
 	}
 	for _, tt := range tests {
 		if got := CanonicalURL(tt.in, base); got != tt.want {
 			t.Errorf("CanonicalURL(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestCleanLinkKeepsFragment(t *testing.T) {
+	base, _ := url.Parse("https://x.example/posts/1")
+	if got := CleanLink("#fn1", base); got != "https://x.example/posts/1#fn1" {
+		t.Errorf("CleanLink(#fn1) = %q", got)
+	}
+	if got := CleanLink("/b?utm_source=x&id=2#top", base); got != "https://x.example/b?id=2#top" {
+		t.Errorf("CleanLink = %q", got)
 	}
 }

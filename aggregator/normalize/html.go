@@ -25,7 +25,8 @@ func newPolicy() *bluemonday.Policy {
 // urlAttrs are the attributes whose values are URLs to make absolute.
 var urlAttrs = map[string]bool{"href": true, "src": true, "cite": true, "poster": true, "longdesc": true}
 
-// absolutize rewrites relative URLs in fragment against base.
+// absolutize rewrites the URLs in fragment: relative ones resolved against
+// base, tracking parameters dropped (see CleanLink).
 func absolutize(fragment string, base *url.URL) string {
 	if base == nil || !strings.Contains(fragment, "=") {
 		return fragment
@@ -43,7 +44,10 @@ func absolutize(fragment string, base *url.URL) string {
 				if !urlAttrs[a.Key] {
 					continue
 				}
-				if ref, err := url.Parse(strings.TrimSpace(a.Val)); err == nil {
+				if cleaned := CleanLink(a.Val, base); cleaned != "" {
+					tok.Attr[i].Val = cleaned
+				} else if ref, err := url.Parse(strings.TrimSpace(a.Val)); err == nil {
+					// mailto: and the like; the sanitiser decides.
 					tok.Attr[i].Val = base.ResolveReference(ref).String()
 				}
 			}

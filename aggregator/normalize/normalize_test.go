@@ -53,7 +53,7 @@ func TestSanitiseAndAbsolutize(t *testing.T) {
 		Link:  "https://x.example/posts/one?utm_source=rss",
 		Title: "<b>Bold</b> title\x01",
 		Content: `<p onclick="steal()">Hi <img src="/img/a.png" onerror="alert(1)"></p>` +
-			`<script>alert(2)</script><a href="javascript:alert(3)">bad</a> <a href="../about">rel</a>` +
+			`<script>alert(2)</script><a href="javascript:alert(3)">bad</a> <a href="../about?utm_campaign=x&amp;fbclid=y">rel</a>` +
 			`<iframe src="https://evil.example/"></iframe>`,
 	}}}
 	got, _ := n.Entries(feed, Options{FeedURL: "https://x.example/feed.xml", Now: time.Now()})
