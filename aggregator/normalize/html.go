@@ -28,7 +28,7 @@ var urlAttrs = map[string]bool{"href": true, "src": true, "cite": true, "poster"
 // absolutize rewrites the URLs in fragment: relative ones resolved against
 // base, tracking parameters dropped (see CleanLink).
 func absolutize(fragment string, base *url.URL) string {
-	if base == nil || !strings.Contains(fragment, "=") {
+	if !strings.Contains(fragment, "<") {
 		return fragment
 	}
 	var b strings.Builder
@@ -39,6 +39,11 @@ func absolutize(fragment string, base *url.URL) string {
 			return b.String()
 		}
 		tok := z.Token()
+		// Frames are never content; and bluemonday, which skips what is
+		// inside a <frameset>, waits for a </frame> that never comes.
+		if tok.DataAtom == atom.Frame || tok.DataAtom == atom.Frameset {
+			continue
+		}
 		if tt == html.StartTagToken || tt == html.SelfClosingTagToken {
 			for i, a := range tok.Attr {
 				if !urlAttrs[a.Key] {
@@ -46,7 +51,7 @@ func absolutize(fragment string, base *url.URL) string {
 				}
 				if cleaned := CleanLink(a.Val, base); cleaned != "" {
 					tok.Attr[i].Val = cleaned
-				} else if ref, err := url.Parse(strings.TrimSpace(a.Val)); err == nil {
+				} else if ref, err := url.Parse(strings.TrimSpace(a.Val)); err == nil && base != nil {
 					// mailto: and the like; the sanitiser decides.
 					tok.Attr[i].Val = base.ResolveReference(ref).String()
 				}
@@ -100,6 +105,13 @@ func collapseSpace(s string) string {
 	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
 }
 
+// windows1252 maps the bytes 0x80–0x9F of windows-1252 to Unicode; 0 where
+// the byte is undefined.
+var windows1252 = [32]rune{
+	'€', 0, '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', 0, 'Ž', 0,
+	0, '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', 0, 'ž', 'Ÿ',
+}
+
 // truncate cuts s to at most max bytes on a rune boundary.
 func truncate(s string, max int) string {
 	if len(s) <= max {
@@ -112,15 +124,23 @@ func truncate(s string, max int) string {
 }
 
 // stripControls removes control characters other than tab, newline and
-// carriage return, which XML cannot carry and feed readers choke on.
+// carriage return, which XML cannot carry and feed readers choke on. C1
+// controls (U+0080–U+009F) are nearly always windows-1252 punctuation read
+// as Latin-1 ("don\u0092t"), so they become that punctuation.
 func stripControls(s string) string {
 	clean := func(r rune) rune {
-		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || (r >= 0x7F && r <= 0x9F) || r == 0xFFFE || r == 0xFFFF {
+		switch {
+		case r >= 0x80 && r <= 0x9F:
+			if w := windows1252[r-0x80]; w != 0 {
+				return w
+			}
+			return -1
+		case (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7F || r == 0xFFFE || r == 0xFFFF:
 			return -1
 		}
 		return r
 	}
-	if strings.IndexFunc(s, func(r rune) bool { return clean(r) == -1 }) < 0 {
+	if strings.IndexFunc(s, func(r rune) bool { return clean(r) != r }) < 0 {
 		return s
 	}
 	return strings.Map(clean, s)

@@ -131,12 +131,11 @@ func (n *Normalizer) entry(it *gofeed.Item, base *url.URL, opts Options) entry.E
 	if u, err := url.Parse(e.URL); err == nil && e.URL != "" {
 		contentBase = u
 	}
-	e.Title = truncate(stripControls(PlainText(it.Title)), maxTitle)
+	e.Title = truncate(stripControls(PlainText(firstNonEmpty(it.Title, mediaText(it, "title")))), maxTitle)
 	e.Author = truncate(stripControls(PlainText(author(it))), maxAuthor)
-	raw := it.Content
-	if strings.TrimSpace(raw) == "" {
-		raw = it.Description
-	}
+	// Content, else summary; some feeds use non-standard <fullitem> or
+	// <body> elements, or only Media RSS.
+	raw := firstNonEmpty(it.Content, it.Description, it.Custom["fullitem"], it.Custom["body"], mediaText(it, "description"))
 	raw = truncate(stripControls(raw), maxContent)
 	e.ContentHTML = strings.TrimSpace(n.policy.Sanitize(absolutize(raw, contentBase)))
 	e.ContentText = PlainText(e.ContentHTML)
@@ -185,6 +184,37 @@ func author(it *gofeed.Item) string {
 		}
 		if p.Email != "" {
 			return p.Email
+		}
+	}
+	return ""
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if strings.TrimSpace(v) != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// mediaText returns the Media RSS element name (media:title,
+// media:description) of an item, directly or inside a media:group.
+func mediaText(it *gofeed.Item, name string) string {
+	media := it.Extensions["media"]
+	if media == nil {
+		return ""
+	}
+	for _, x := range media[name] {
+		if x.Value != "" {
+			return x.Value
+		}
+	}
+	for _, g := range media["group"] {
+		for _, x := range g.Children[name] {
+			if x.Value != "" {
+				return x.Value
+			}
 		}
 	}
 	return ""

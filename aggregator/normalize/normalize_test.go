@@ -138,3 +138,19 @@ func TestRepeatedGUIDsFallBackToURLIdentity(t *testing.T) {
 		t.Errorf("sticky URL identity lost: %v, %q", urlIdentity, got[0].Key)
 	}
 }
+
+func TestStripControls(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain", "plain"},
+		{"don\u0092t", "don’t"},
+		{"\u0093quoted\u0094", "“quoted”"},
+		{"bell\x07 and esc\x1b", "bell and esc"},
+		{"tab\tnewline\n", "tab\tnewline\n"},
+		{"undefined\u0081", "undefined"},
+	}
+	for _, tt := range tests {
+		if got := stripControls(tt.in); got != tt.want {
+			t.Errorf("stripControls(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

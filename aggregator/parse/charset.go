@@ -5,8 +5,7 @@ import (
 	"fmt"
 	"mime"
 	"regexp"
-	"strconv"
-	"unicode"
+	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/net/html/charset"
@@ -44,35 +43,20 @@ func ToUTF8(body []byte, contentType, override string) ([]byte, string, error) {
 	}
 	out = cleanXMLText(out)
 	if isXML(out) {
-		out = dropForbiddenRefs(out)
+		out = closeLastTag(fixReferences(out))
 	}
 	return out, name, nil
 }
 
-// charRef matches a numeric character reference.
-var charRef = regexp.MustCompile(`&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));`)
-
-// dropForbiddenRefs removes character references to characters XML forbids
-// (&#x7; and the like), which Go's XML parser rejects along with the whole
-// feed.
-func dropForbiddenRefs(b []byte) []byte {
-	if !bytes.Contains(b, []byte("&#")) {
+// closeLastTag adds the ">" of a document cut off inside its last tag
+// ("…</rss"), which would otherwise lose the whole feed.
+func closeLastTag(b []byte) []byte {
+	t := bytes.TrimRight(b, " \t\r\n")
+	lt := bytes.LastIndexByte(t, '<')
+	if lt < 0 || bytes.IndexByte(t[lt:], '>') >= 0 || bytes.HasPrefix(t[lt:], []byte("<!")) {
 		return b
 	}
-	return charRef.ReplaceAllFunc(b, func(ref []byte) []byte {
-		m := charRef.FindSubmatch(ref)
-		var n uint64
-		var err error
-		if m[1] != nil {
-			n, err = strconv.ParseUint(string(m[1]), 16, 32)
-		} else {
-			n, err = strconv.ParseUint(string(m[2]), 10, 32)
-		}
-		if err != nil || n > unicode.MaxRune || !xmlChar(rune(n)) {
-			return nil
-		}
-		return ref
-	})
+	return append(t[:len(t):len(t)], '>', '\n')
 }
 
 // isXML reports whether b looks like XML rather than JSON.
@@ -107,8 +91,8 @@ func detect(body []byte, contentType, override string) (encoding.Encoding, strin
 	case bytes.HasPrefix(body, []byte{'<', 0, '?', 0}):
 		return xunicode.UTF16(xunicode.LittleEndian, xunicode.IgnoreBOM), "utf-16le", nil
 	}
-	if _, params, err := mime.ParseMediaType(contentType); err == nil && params["charset"] != "" {
-		return lookup(params["charset"])
+	if cs := httpCharset(contentType); cs != "" {
+		return lookup(cs)
 	}
 	if m := xmlDecl.FindSubmatch(body); m != nil {
 		return lookup(string(m[3]))
@@ -116,10 +100,33 @@ func detect(body []byte, contentType, override string) (encoding.Encoding, strin
 	if utf8.Valid(body) {
 		return nil, "utf-8", nil
 	}
-	return lookup("windows-1252")
+	return lookup(sniff(body))
+}
+
+// charsetParam finds a charset parameter that mime.ParseMediaType refuses,
+// such as `charset= 'us-ascii'`.
+var charsetParam = regexp.MustCompile(`(?i)charset\s*=\s*["']?([A-Za-z0-9._:\-]+)`)
+
+// httpCharset returns the charset of a Content-Type header, or "".
+func httpCharset(contentType string) string {
+	if _, params, err := mime.ParseMediaType(contentType); err == nil {
+		return strings.Trim(params["charset"], `"' `)
+	}
+	if m := charsetParam.FindStringSubmatch(contentType); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 func lookup(label string) (encoding.Encoding, string, error) {
+	switch strings.ToLower(strings.TrimSpace(label)) {
+	case "utf-32", "utf32", "ucs-4":
+		return utf32.UTF32(utf32.BigEndian, utf32.UseBOM), "utf-32be", nil
+	case "utf-32be":
+		return utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM), "utf-32be", nil
+	case "utf-32le":
+		return utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM), "utf-32le", nil
+	}
 	enc, name := charset.Lookup(label)
 	if enc == nil {
 		return nil, "", fmt.Errorf("unknown encoding %q", label)

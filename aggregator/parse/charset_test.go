@@ -47,7 +47,7 @@ func TestToUTF8(t *testing.T) {
 		{"utf-16 with BOM", utf16(`<?xml version="1.0" encoding="utf-16"?><t>水</t>`), "", "", "<t>水</t>", "utf-16le"},
 		{"windows-1252 fallback", []byte("<?xml version=\"1.0\"?><t>caf\xe9</t>"), "", "", "<t>café</t>", "windows-1252"},
 		{"control characters dropped", []byte("<?xml version=\"1.0\"?><t>a\x01b\x0bc</t>"), "", "", "<t>abc</t>", "utf-8"},
-		{"references to control characters dropped", []byte("<?xml version=\"1.0\"?><t>a&#x7;b&#27;c&#x4E2D;&#65;</t>"), "", "", "<t>abc&#x4E2D;&#65;</t>", "utf-8"},
+		{"references to control characters dropped", []byte("<?xml version=\"1.0\"?><t>a&#x7;b&#27;c&#x4E2D;&#65;</t>"), "", "", "<t>abc&#x4e2d;&#x41;</t>", "utf-8"},
 		{"invalid utf-8 in declared utf-8", []byte("<?xml version=\"1.0\" encoding=\"utf-8\"?><t>a\xffb</t>"), "", "", "<t>a\uFFFDb</t>", "utf-8"},
 	}
 	for _, tt := range tests {
@@ -80,6 +80,22 @@ func TestParseGarbage(t *testing.T) {
 	for _, body := range []string{"", "not a feed", "<html><body>hi</body></html>", "{\"x\":"} {
 		if _, err := Parse([]byte(body), "", ""); err == nil {
 			t.Errorf("Parse(%q) succeeded", body)
+		}
+	}
+}
+
+func TestFixReferences(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"<t>a&nbsp;b</t>", "<t>a&#xa0;b</t>"},
+		{"<t>caf&eacute; &amp; &lt;x&gt; &quot;&apos;</t>", "<t>caf&#xe9; &amp; &lt;x&gt; &quot;&apos;</t>"},
+		{"<link>http://x.example/?a=1&b=2</link>", "<link>http://x.example/?a=1&amp;b=2</link>"},
+		{"<t>AT&T &unknownentity; & done</t>", "<t>AT&amp;T &amp;unknownentity; &amp; done</t>"},
+		{"<t>&#X3C; &#60; &#x1b;</t>", "<t>&#x3c; &#x3c; </t>"},
+		{"<t><![CDATA[a&nbsp;b & c]]></t><!-- & -->", "<t><![CDATA[a&nbsp;b & c]]></t><!-- & -->"},
+	}
+	for _, tt := range tests {
+		if got := string(fixReferences([]byte(tt.in))); got != tt.want {
+			t.Errorf("fixReferences(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -1,0 +1,102 @@
+package parse
+
+import (
+	"bytes"
+	"html"
+	"strconv"
+	"unicode/utf8"
+)
+
+// fixReferences repairs the references that make Go's XML parser reject a
+// whole feed, outside CDATA sections and comments:
+//   - HTML entities that XML does not define (&nbsp;, &eacute;) become
+//     numeric references;
+//   - an "&" that starts no reference becomes "&amp;" (a bare "&" in a URL);
+//   - &#X…; is written &#x…;, and references to characters XML forbids
+//     (&#x7;) are dropped.
+func fixReferences(b []byte) []byte {
+	if bytes.IndexByte(b, '&') < 0 {
+		return b
+	}
+	out := make([]byte, 0, len(b)+len(b)/16)
+	for i := 0; i < len(b); {
+		switch {
+		case bytes.HasPrefix(b[i:], []byte("<![CDATA[")):
+			end := bytes.Index(b[i:], []byte("]]>"))
+			if end < 0 {
+				return append(out, b[i:]...)
+			}
+			out = append(out, b[i:i+end+3]...)
+			i += end + 3
+		case bytes.HasPrefix(b[i:], []byte("<!--")):
+			end := bytes.Index(b[i:], []byte("-->"))
+			if end < 0 {
+				return append(out, b[i:]...)
+			}
+			out = append(out, b[i:i+end+3]...)
+			i += end + 3
+		case b[i] == '&':
+			ref, n := fixReference(b[i:])
+			out = append(out, ref...)
+			i += n
+		default:
+			out = append(out, b[i])
+			i++
+		}
+	}
+	return out
+}
+
+// xmlEntities are the five entities XML defines.
+var xmlEntities = map[string]bool{"amp": true, "lt": true, "gt": true, "quot": true, "apos": true}
+
+// fixReference looks at the reference at the start of b (b[0] == '&') and
+// returns what to write for it and how many bytes it spans.
+func fixReference(b []byte) ([]byte, int) {
+	end := bytes.IndexByte(b[:min(len(b), 40)], ';')
+	if end < 2 {
+		return []byte("&amp;"), 1
+	}
+	name := string(b[1:end])
+	if name[0] == '#' {
+		var n uint64
+		var err error
+		if name[1] == 'x' || name[1] == 'X' {
+			n, err = strconv.ParseUint(name[2:], 16, 32)
+		} else {
+			n, err = strconv.ParseUint(name[1:], 10, 32)
+		}
+		switch {
+		case err != nil:
+			return []byte("&amp;"), 1
+		case n > utf8.MaxRune || !xmlChar(rune(n)):
+			return nil, end + 1
+		}
+		return []byte("&#x" + strconv.FormatUint(n, 16) + ";"), end + 1
+	}
+	if !isName(name) {
+		return []byte("&amp;"), 1
+	}
+	if xmlEntities[name] {
+		return b[:end+1], end + 1
+	}
+	text := html.UnescapeString(string(b[:end+1]))
+	if text == string(b[:end+1]) { // not an HTML entity either
+		return []byte("&amp;"), 1
+	}
+	var ref []byte
+	for _, r := range text {
+		ref = append(ref, "&#x"+strconv.FormatInt(int64(r), 16)+";"...)
+	}
+	return ref, end + 1
+}
+
+func isName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' && i > 0) {
+			return false
+		}
+	}
+	return s != ""
+}
