@@ -121,9 +121,12 @@ func GUIDsUnusable(guids, urls []string) bool {
 
 func (n *Normalizer) entry(it *gofeed.Item, base *url.URL, opts Options) entry.Entry {
 	var e entry.Entry
-	e.URL = CanonicalURL(it.Link, base)
-	if e.URL == "" && len(it.Links) > 0 {
-		e.URL = CanonicalURL(it.Links[0], base)
+	// The link, else the first usable of its links, else an RSS GUID that
+	// is a URL (a permalink by default).
+	for _, l := range append(append([]string{it.Link}, it.Links...), it.GUID) {
+		if e.URL = CanonicalURL(l, base); e.URL != "" {
+			break
+		}
 	}
 	// Relative links in content resolve against the article when it has a
 	// URL, else against the feed.
@@ -142,8 +145,8 @@ func (n *Normalizer) entry(it *gofeed.Item, base *url.URL, opts Options) entry.E
 	if e.Title == "" {
 		e.Title = firstWords(e.ContentText, 80)
 	}
-	published := itemDate(it.Published, it.PublishedParsed, opts.Location)
-	updated := itemDate(it.Updated, it.UpdatedParsed, opts.Location)
+	published := itemDate(firstNonEmpty(it.Published, extText(it, "dcterms", "issued"), extText(it, "dcterms", "created")), it.PublishedParsed, opts.Location)
+	updated := itemDate(firstNonEmpty(it.Updated, extText(it, "dcterms", "modified")), it.UpdatedParsed, opts.Location)
 	e.Published = PublishedDate(Dates{Published: published, Updated: updated, URL: e.URL}, opts.Now, opts.KeepFuture)
 	e.Updated = UpdatedDate(updated, opts.Now)
 	e.Hash = hashOf(e.URL, e.Title, e.Author, e.ContentHTML, it.Published, it.Updated)
@@ -193,6 +196,17 @@ func firstNonEmpty(s ...string) string {
 	for _, v := range s {
 		if strings.TrimSpace(v) != "" {
 			return v
+		}
+	}
+	return ""
+}
+
+// extText returns the text of the first element name in the extension
+// namespace prefix ns ("dcterms", "issued").
+func extText(it *gofeed.Item, ns, name string) string {
+	for _, x := range it.Extensions[ns][name] {
+		if x.Value != "" {
+			return x.Value
 		}
 	}
 	return ""
