@@ -67,7 +67,9 @@ func benchSetup(b *testing.B, sources, items int) (*aggregator.Poller, []aggrega
 	}
 	f := fetch.New(fetch.Options{Timeout: 30 * time.Second, MaxBodyBytes: 4 << 20, MaxRedirects: 5, UserAgent: "bench"})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	p := aggregator.NewPoller(st, f, time.Now, log, config.DefaultWorkers, config.DefaultWorkers)
+	p := aggregator.NewPoller(st, f, aggregator.PollerOptions{
+		Now: time.Now, Log: log, Workers: config.DefaultWorkers, PerHost: config.DefaultWorkers, DedupWindow: config.DefaultDedupWindow,
+	})
 	return p, targets, func() { f.Close(); st.Close(); ts.Close() }
 }
 

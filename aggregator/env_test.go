@@ -54,7 +54,8 @@ func newEnv(t *testing.T, timeout time.Duration) *env {
 	t.Cleanup(f.Close)
 	c := &clock{now: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	return &env{t: t, store: st, poller: aggregator.NewPoller(st, f, c.Now, log, 4, 2), clock: c}
+	p := aggregator.NewPoller(st, f, aggregator.PollerOptions{Now: c.Now, Log: log, Workers: 4, PerHost: 2, DedupWindow: 7 * 24 * time.Hour})
+	return &env{t: t, store: st, poller: p, clock: c}
 }
 
 // sources registers sources by URL (http URLs or paths under testdata/feeds)

@@ -13,8 +13,11 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"sync"
 	"time"
 
+	"github.com/tributary/tributary/aggregator/dedup"
+	"github.com/tributary/tributary/aggregator/entry"
 	"github.com/tributary/tributary/aggregator/fetch"
 	"github.com/tributary/tributary/aggregator/normalize"
 	"github.com/tributary/tributary/aggregator/parse"
@@ -60,19 +63,55 @@ type Poller struct {
 	now        func() time.Time
 	log        *slog.Logger
 	pool       *pool
+
+	// saveMu makes "find duplicates, save, index" one step per source,
+	// so that two sources carrying one story at once do not both keep it.
+	saveMu      sync.Mutex
+	duplicates  *dedup.Index
+	dedupWindow time.Duration
 }
 
-// NewPoller returns a Poller. now is the clock (time.Now outside tests);
-// workers and perHost bound how many fetches run at once, in all and per host.
-func NewPoller(st *store.Store, f *fetch.Fetcher, now func() time.Time, log *slog.Logger, workers, perHost int) *Poller {
+// PollerOptions configure a Poller.
+type PollerOptions struct {
+	Now         func() time.Time // the clock; time.Now outside tests
+	Log         *slog.Logger
+	Workers     int           // fetches at once
+	PerHost     int           // fetches at once from one host
+	DedupWindow time.Duration // how far back duplicates across sources are looked for
+}
+
+// NewPoller returns a Poller. Call LoadDuplicates before polling a database
+// that already holds entries.
+func NewPoller(st *store.Store, f *fetch.Fetcher, opts PollerOptions) *Poller {
 	return &Poller{
-		store:      st,
-		fetcher:    f,
-		normalizer: normalize.New(),
-		now:        now,
-		log:        log,
-		pool:       newPool(workers, perHost),
+		store:       st,
+		fetcher:     f,
+		normalizer:  normalize.New(),
+		now:         opts.Now,
+		log:         opts.Log,
+		pool:        newPool(opts.Workers, opts.PerHost),
+		duplicates:  dedup.NewIndex(opts.DedupWindow),
+		dedupWindow: opts.DedupWindow,
 	}
+}
+
+// LoadDuplicates fills the duplicate index with the entries of the last
+// dedup window from the store.
+func (p *Poller) LoadDuplicates(ctx context.Context) error {
+	recent, err := p.store.FirstSeenSince(ctx, p.now().Add(-p.dedupWindow))
+	if err != nil {
+		return err
+	}
+	for _, r := range recent {
+		var s dedup.Sketch
+		if len(r.Sketch) > 0 {
+			if err := s.UnmarshalBinary(r.Sketch); err != nil {
+				return fmt.Errorf("entry %d: %w", r.RowID, err)
+			}
+		}
+		p.duplicates.Add(dedup.Doc{ID: r.RowID, Source: r.SourceID, URL: r.URL, At: r.FirstSeen, Sketch: s, Original: r.DuplicateOf})
+	}
+	return nil
 }
 
 // Poll polls one source now, whatever its back-off, and records the outcome.
@@ -162,7 +201,16 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 	if urlIdentity && !st.URLIdentity {
 		p.log.Warn("GUIDs missing or repeated: identifying entries by URL from now on", "source", t.Source.URL)
 	}
-	counts, err := p.store.SavePoll(context.WithoutCancel(ctx), store.Poll{
+	sketches := sketch(entries)
+	p.saveMu.Lock()
+	defer p.saveMu.Unlock()
+	for i := range entries {
+		doc := dedup.Doc{Source: st.ID, URL: entries[i].URL, At: at, Sketch: sketches[i]}
+		if m, ok := p.duplicates.Find(doc); ok {
+			entries[i].DuplicateOf = m.ID
+		}
+	}
+	counts, saved, err := p.store.SavePoll(context.WithoutCancel(ctx), store.Poll{
 		SourceURL:    t.Source.URL,
 		At:           at,
 		Title:        normalize.PlainText(parsed.Feed.Title),
@@ -177,7 +225,24 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 	if err != nil {
 		return fail(err)
 	}
+	for _, s := range saved {
+		e := &entries[s.Index]
+		p.duplicates.Add(dedup.Doc{ID: s.RowID, Source: st.ID, URL: e.URL, At: at, Sketch: sketches[s.Index], Original: e.DuplicateOf})
+	}
 	return Result{Outcome: Updated, Counts: counts, URLIdentity: urlIdentity}
+}
+
+// sketch computes the text sketch of each entry, for duplicate detection,
+// and stores it encoded in the entry.
+func sketch(entries []entry.Entry) []dedup.Sketch {
+	out := make([]dedup.Sketch, len(entries))
+	for i := range entries {
+		if s, ok := dedup.NewSketch(entries[i].ContentText); ok {
+			out[i] = s
+			entries[i].Sketch, _ = s.MarshalBinary()
+		}
+	}
+	return out
 }
 
 func (p *Poller) unchanged(ctx context.Context, t Target, at time.Time, resp *fetch.Response, o Outcome) Result {

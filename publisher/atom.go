@@ -87,11 +87,16 @@ func newAtomEntry(it *store.Item) *atomEntry {
 	if it.URL != "" {
 		e.Links = append(e.Links, atomLink{Href: it.URL, Rel: "alternate", Type: "text/html"})
 	}
+	for _, c := range it.AlsoFrom {
+		if c.URL != "" {
+			e.Links = append(e.Links, atomLink{Href: c.URL, Rel: "via", Type: "text/html", Title: c.Source})
+		}
+	}
 	if it.Author != "" {
 		e.Author = &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: it.Author}}
 	}
-	if it.ContentHTML != "" {
-		e.Content = &feeds.AtomContent{Content: it.ContentHTML, Type: "html"}
+	if c := content(it); c != "" {
+		e.Content = &feeds.AtomContent{Content: c, Type: "html"}
 	}
 	return e
 }

@@ -26,6 +26,12 @@ type jsonItem struct {
 type jsonExtension struct {
 	FirstSeen time.Time  `json:"first_seen"`
 	Source    jsonSource `json:"source"`
+	AlsoFrom  []jsonCopy `json:"also_from,omitempty"`
+}
+
+type jsonCopy struct {
+	Title string `json:"title"`
+	URL   string `json:"url,omitempty"`
 }
 
 type jsonSource struct {
@@ -62,13 +68,16 @@ func newJSONItem(it *store.Item) *jsonItem {
 			Id:            it.ID,
 			Url:           it.URL,
 			Title:         it.Title,
-			ContentHTML:   it.ContentHTML,
+			ContentHTML:   content(it),
 			PublishedDate: &published,
 		},
 		Tributary: jsonExtension{
 			FirstSeen: it.FirstSeen.UTC(),
 			Source:    jsonSource{Title: it.Source.Title, URL: it.Source.SiteURL, FeedURL: publicFeedURL(it.Source)},
 		},
+	}
+	for _, c := range it.AlsoFrom {
+		ji.Tributary.AlsoFrom = append(ji.Tributary.AlsoFrom, jsonCopy{Title: c.Source, URL: c.URL})
 	}
 	if !it.Updated.IsZero() {
 		updated := it.Updated.UTC()

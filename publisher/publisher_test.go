@@ -89,7 +89,12 @@ func (s *site) pollPaths(paths ...string) {
 	f := fetch.New(fetch.Options{Timeout: 5 * time.Second, MaxBodyBytes: 1 << 20, MaxRedirects: 3, UserAgent: "test"})
 	defer f.Close()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	p := aggregator.NewPoller(s.store, f, func() time.Time { return s.now }, log, 4, 2)
+	p := aggregator.NewPoller(s.store, f, aggregator.PollerOptions{
+		Now: func() time.Time { return s.now }, Log: log, Workers: 4, PerHost: 2, DedupWindow: 7 * 24 * time.Hour,
+	})
+	if err := p.LoadDuplicates(context.Background()); err != nil {
+		s.t.Fatal(err)
+	}
 	for _, r := range p.PollAll(context.Background(), targets, true) {
 		if r.Err != nil {
 			s.t.Fatalf("poll %s: %v", r.Source, r.Err)

@@ -62,7 +62,7 @@ func newRSSItem(it *store.Item) *rssItem {
 		RssItem: feeds.RssItem{
 			Title:       it.Title,
 			Link:        it.URL,
-			Description: it.ContentHTML,
+			Description: content(it),
 			// The id is a URN, not a link: say so, or readers open it.
 			Guid:    &feeds.RssGuid{Id: it.ID, IsPermaLink: "false"},
 			PubDate: it.PublishedOr(it.FirstSeen).UTC().Format(time.RFC1123Z),

@@ -30,6 +30,10 @@ type Entry struct {
 	// the entry was edited.
 	Hash string
 
+	// Set by the poller, for duplicates across sources.
+	Sketch      []byte // encoded dedup.Sketch of ContentText; nil when too short to compare
+	DuplicateOf int64  // row id of the first-seen copy in another source; 0 if none
+
 	// Set by the store.
 	ID        string    // stable public id, see ID
 	FirstSeen time.Time // UTC time of the poll that first stored the entry

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tributary/tributary/aggregator/entry"
@@ -30,19 +32,29 @@ type Poll struct {
 
 // PollCounts says what a poll changed. Unchanged counts the entries that
 // were already stored as they are, and those pruned before (tombstoned).
+// Duplicates counts the new entries that duplicate another source's.
 type PollCounts struct {
-	New, Updated, Unchanged int
+	New, Updated, Unchanged, Duplicates int
+}
+
+// Saved is an entry that a poll inserted or changed.
+type Saved struct {
+	Index int   // in Poll.Entries
+	RowID int64 // the entry's row id
 }
 
 // SavePoll writes a poll in one transaction: new entries are inserted with
 // first_seen = p.At, entries whose hash changed are updated in place (their
-// first_seen kept), and the source's validators and status are saved. If
-// anything fails nothing is written, the old validators included.
-func (s *Store) SavePoll(ctx context.Context, p Poll) (PollCounts, error) {
+// first_seen kept, and whether they duplicate another source's entry
+// decided once, when first stored), and the source's validators and status
+// are saved. If anything fails nothing is written, the old validators
+// included. It returns the entries it inserted or changed.
+func (s *Store) SavePoll(ctx context.Context, p Poll) (PollCounts, []Saved, error) {
 	var counts PollCounts
+	var saved []Saved
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
-		return counts, fmt.Errorf("save poll of %s: %w", p.SourceURL, err)
+		return counts, nil, fmt.Errorf("save poll of %s: %w", p.SourceURL, err)
 	}
 	defer tx.Rollback()
 
@@ -50,7 +62,7 @@ func (s *Store) SavePoll(ctx context.Context, p Poll) (PollCounts, error) {
 	var wasURLIdentity bool
 	err = tx.QueryRowContext(ctx, `SELECT id, url_identity FROM sources WHERE url = ?`, p.SourceURL).Scan(&sourceID, &wasURLIdentity)
 	if err != nil {
-		return counts, fmt.Errorf("save poll of %s: source: %w", p.SourceURL, err)
+		return counts, nil, fmt.Errorf("save poll of %s: source: %w", p.SourceURL, err)
 	}
 	_, err = tx.ExecContext(ctx, `
 		UPDATE sources SET title = ?, site_url = ?, etag = ?, last_modified = ?, body_hash = ?,
@@ -58,7 +70,7 @@ func (s *Store) SavePoll(ctx context.Context, p Poll) (PollCounts, error) {
 		WHERE id = ?`,
 		p.Title, p.SiteURL, p.ETag, p.LastModified, p.BodyHash, p.At.Unix(), p.At.Unix(), p.NextPoll.Unix(), p.URLIdentity, sourceID)
 	if err != nil {
-		return counts, fmt.Errorf("save poll of %s: source: %w", p.SourceURL, err)
+		return counts, nil, fmt.Errorf("save poll of %s: source: %w", p.SourceURL, err)
 	}
 	if p.URLIdentity && !wasURLIdentity {
 		// Entries keep their public ids; only the key they are matched by
@@ -68,14 +80,14 @@ func (s *Store) SavePoll(ctx context.Context, p Poll) (PollCounts, error) {
 			UPDATE OR IGNORE entries SET key = 'url:' || url
 			WHERE source_id = ? AND key LIKE 'guid:%' AND url <> ''`, sourceID)
 		if err != nil {
-			return counts, fmt.Errorf("save poll of %s: re-key by URL: %w", p.SourceURL, err)
+			return counts, nil, fmt.Errorf("save poll of %s: re-key by URL: %w", p.SourceURL, err)
 		}
 	}
 
 	upsert, err := tx.PrepareContext(ctx, `
 		INSERT INTO entries (public_id, source_id, key, url, title, author, content_html, content_text,
-			published, updated, first_seen, modified_at, hash)
-		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13
+			published, updated, first_seen, modified_at, hash, fingerprint, duplicate_of)
+		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15
 		-- a pruned entry that the feed lists again stays pruned
 		WHERE NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.source_id = ?2 AND t.key = ?3)
 		ON CONFLICT (source_id, key) DO UPDATE SET
@@ -83,46 +95,98 @@ func (s *Store) SavePoll(ctx context.Context, p Poll) (PollCounts, error) {
 			content_html = excluded.content_html, content_text = excluded.content_text,
 			published = excluded.published,
 			updated = coalesce(excluded.updated, excluded.modified_at),
-			modified_at = excluded.modified_at, hash = excluded.hash
+			modified_at = excluded.modified_at, hash = excluded.hash, fingerprint = excluded.fingerprint
 		WHERE entries.hash <> excluded.hash
-		RETURNING first_seen`)
+		RETURNING id, first_seen, duplicate_of IS NOT NULL`)
 	if err != nil {
-		return counts, fmt.Errorf("save poll of %s: %w", p.SourceURL, err)
+		return counts, nil, fmt.Errorf("save poll of %s: %w", p.SourceURL, err)
 	}
 	defer upsert.Close()
 
 	at := p.At.Unix()
-	for _, e := range p.Entries {
-		var firstSeen int64
+	for i, e := range p.Entries {
+		var rowID, firstSeen int64
+		var duplicate bool
+		dup := sql.NullInt64{Int64: e.DuplicateOf, Valid: e.DuplicateOf != 0}
 		err := upsert.QueryRowContext(ctx,
 			entry.ID(p.SourceURL, e.Key), sourceID, e.Key, e.URL, e.Title, e.Author, e.ContentHTML, e.ContentText,
-			nullTime(e.Published), nullTime(e.Updated), at, at, e.Hash,
-		).Scan(&firstSeen)
+			nullTime(e.Published), nullTime(e.Updated), at, at, e.Hash, e.Sketch, dup,
+		).Scan(&rowID, &firstSeen, &duplicate)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			counts.Unchanged++
+			continue
 		case err != nil:
-			return PollCounts{}, fmt.Errorf("save entry %q of %s: %w", e.Key, p.SourceURL, err)
+			return PollCounts{}, nil, fmt.Errorf("save entry %q of %s: %w", e.Key, p.SourceURL, err)
 		case firstSeen == at:
 			counts.New++
+			if duplicate {
+				counts.Duplicates++
+			}
 		default:
 			counts.Updated++
 		}
+		saved = append(saved, Saved{Index: i, RowID: rowID})
 	}
 	if err := tx.Commit(); err != nil {
-		return PollCounts{}, fmt.Errorf("save poll of %s: %w", p.SourceURL, err)
+		return PollCounts{}, nil, fmt.Errorf("save poll of %s: %w", p.SourceURL, err)
 	}
 	if counts.New+counts.Updated > 0 {
 		s.bump()
 	}
-	return counts, nil
+	return counts, saved, nil
+}
+
+// Fingerprinted is a recent entry with its text sketch, for rebuilding the
+// duplicate index at start.
+type Fingerprinted struct {
+	RowID     int64
+	SourceID  int64
+	URL       string
+	FirstSeen time.Time
+	Sketch    []byte
+	// DuplicateOf is the row id of the entry this one duplicates, or 0.
+	DuplicateOf int64
+}
+
+// FirstSeenSince returns the entries first seen at or after since, oldest
+// first.
+func (s *Store) FirstSeenSince(ctx context.Context, since time.Time) ([]Fingerprinted, error) {
+	rows, err := s.reader.QueryContext(ctx, `
+		SELECT id, source_id, url, first_seen, fingerprint, coalesce(duplicate_of, 0) FROM entries
+		WHERE first_seen >= ? ORDER BY first_seen, id`, since.Unix())
+	if err != nil {
+		return nil, fmt.Errorf("recent entries: %w", err)
+	}
+	defer rows.Close()
+	var out []Fingerprinted
+	for rows.Next() {
+		var f Fingerprinted
+		var firstSeen int64
+		if err := rows.Scan(&f.RowID, &f.SourceID, &f.URL, &firstSeen, &f.Sketch, &f.DuplicateOf); err != nil {
+			return nil, fmt.Errorf("recent entries: %w", err)
+		}
+		f.FirstSeen = fromUnix(firstSeen)
+		out = append(out, f)
+	}
+	return out, rows.Err()
 }
 
 // Item is an entry as the publisher shows it, with its source.
 type Item struct {
 	entry.Entry
+	RowID    int64
 	Modified time.Time // when the row was last written
 	Source   SourceRef
+	// AlsoFrom are the copies of this entry that other sources published
+	// later: the feeds show the entry once and name them.
+	AlsoFrom []Copy
+}
+
+// Copy is another source's copy of an entry.
+type Copy struct {
+	Source string // the source's display name
+	URL    string // the copy's link
 }
 
 // SourceRef names the source an item came from.
@@ -136,15 +200,19 @@ type SourceRef struct {
 // published date (first_seen when there is none), newest first, ties by
 // first_seen and then by insertion order.
 //
-// Entries of "hold" sources dated after now are left out.
+// Entries of "hold" sources dated after now are left out, and so are
+// duplicates of an entry another active source published first (that entry
+// lists them in AlsoFrom).
 func (s *Store) Latest(ctx context.Context, now time.Time, limit int) ([]Item, error) {
 	rows, err := s.reader.QueryContext(ctx, `
-		SELECT e.public_id, e.key, e.url, e.title, e.author, e.content_html, e.content_text,
+		SELECT e.id, e.public_id, e.key, e.url, e.title, e.author, e.content_html, e.content_text,
 			e.published, e.updated, e.first_seen, e.modified_at, e.hash,
 			CASE WHEN s.name <> '' THEN s.name WHEN s.title <> '' THEN s.title ELSE s.url END,
 			s.site_url, s.location
 		FROM entries e JOIN sources s ON s.id = e.source_id
 		WHERE s.active = 1 AND NOT (s.future_dates = 'hold' AND e.published > ?)
+			AND NOT EXISTS (SELECT 1 FROM entries o JOIN sources os ON os.id = o.source_id
+				WHERE o.id = e.duplicate_of AND os.active = 1)
 		ORDER BY coalesce(e.published, e.first_seen) DESC, e.first_seen DESC, e.id DESC
 		LIMIT ?`, now.Unix(), limit)
 	if err != nil {
@@ -156,7 +224,7 @@ func (s *Store) Latest(ctx context.Context, now time.Time, limit int) ([]Item, e
 		var it Item
 		var published, updated sql.NullInt64
 		var firstSeen, modified int64
-		err := rows.Scan(&it.ID, &it.Key, &it.URL, &it.Title, &it.Author, &it.ContentHTML, &it.ContentText,
+		err := rows.Scan(&it.RowID, &it.ID, &it.Key, &it.URL, &it.Title, &it.Author, &it.ContentHTML, &it.ContentText,
 			&published, &updated, &firstSeen, &modified, &it.Hash,
 			&it.Source.Title, &it.Source.SiteURL, &it.Source.FeedURL)
 		if err != nil {
@@ -168,7 +236,61 @@ func (s *Store) Latest(ctx context.Context, now time.Time, limit int) ([]Item, e
 		it.Modified = fromUnix(modified)
 		items = append(items, it)
 	}
-	return items, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("latest entries: %w", err)
+	}
+	rows.Close()
+	if err := s.addCopies(ctx, items); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+// addCopies fills in AlsoFrom: the duplicates of items in active sources,
+// in the order they were first seen.
+func (s *Store) addCopies(ctx context.Context, items []Item) error {
+	if len(items) == 0 {
+		return nil
+	}
+	byRow := make(map[int64]*Item, len(items))
+	for i := range items {
+		byRow[items[i].RowID] = &items[i]
+	}
+	rows, err := s.reader.QueryContext(ctx, `
+		SELECT d.duplicate_of, d.url,
+			CASE WHEN s.name <> '' THEN s.name WHEN s.title <> '' THEN s.title ELSE s.url END
+		FROM entries d JOIN sources s ON s.id = d.source_id
+		WHERE s.active = 1 AND d.duplicate_of IN (SELECT value FROM json_each(?))
+		ORDER BY d.first_seen, d.id`, jsonIDs(items))
+	if err != nil {
+		return fmt.Errorf("copies of entries: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var of int64
+		var c Copy
+		if err := rows.Scan(&of, &c.URL, &c.Source); err != nil {
+			return fmt.Errorf("copies of entries: %w", err)
+		}
+		if it := byRow[of]; it != nil {
+			it.AlsoFrom = append(it.AlsoFrom, c)
+		}
+	}
+	return rows.Err()
+}
+
+// jsonIDs writes the row ids of items as a JSON array, for json_each.
+func jsonIDs(items []Item) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, it := range items {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(it.RowID, 10))
+	}
+	b.WriteByte(']')
+	return b.String()
 }
 
 // NextRelease returns the earliest date after now of an entry held back by

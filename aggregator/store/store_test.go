@@ -79,7 +79,7 @@ func TestSavePollIsOneTransaction(t *testing.T) {
 		t.Fatal(err)
 	}
 	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	if _, err := st.SavePoll(ctx, store.Poll{SourceURL: src, At: t0, ETag: `"old"`, BodyHash: "h1", Entries: entries("a")}); err != nil {
+	if _, _, err := st.SavePoll(ctx, store.Poll{SourceURL: src, At: t0, ETag: `"old"`, BodyHash: "h1", Entries: entries("a")}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -89,7 +89,7 @@ func TestSavePollIsOneTransaction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = st.SavePoll(ctx, store.Poll{SourceURL: src, At: t0.Add(time.Hour), ETag: `"new"`, BodyHash: "h2", Entries: entries("b", "boom", "c")})
+	_, _, err = st.SavePoll(ctx, store.Poll{SourceURL: src, At: t0.Add(time.Hour), ETag: `"new"`, BodyHash: "h2", Entries: entries("b", "boom", "c")})
 	if err == nil || !strings.Contains(err.Error(), "disk on fire") {
 		t.Fatalf("err = %v", err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -34,7 +35,17 @@ func openPipeline(ctx context.Context, cfg *config.Config, log *slog.Logger) (*p
 		MaxRedirects: cfg.Fetch.MaxRedirects,
 		UserAgent:    userAgent(cfg.BaseURL),
 	})
-	p := aggregator.NewPoller(st, f, time.Now, log, cfg.Fetch.Workers, cfg.Fetch.PerHost)
+	p := aggregator.NewPoller(st, f, aggregator.PollerOptions{
+		Now:         time.Now,
+		Log:         log,
+		Workers:     cfg.Fetch.Workers,
+		PerHost:     cfg.Fetch.PerHost,
+		DedupWindow: cfg.Dedup.Window.Std(),
+	})
+	if err := p.LoadDuplicates(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("load recent entries: %w", err)
+	}
 	return &pipeline{store: st, fetcher: f, poller: p}, nil
 }
 

@@ -1,0 +1,199 @@
+// Package dedup recognises the same story published by several sources.
+//
+// Two entries are duplicates when they have the same canonical URL, or when
+// their texts are near-identical: the same story under another headline,
+// with a byline or a "Source: …" / "来源：…" line added, paragraphs trimmed
+// or reflowed, or different markup. Texts are compared by a bottom-k
+// sketch of their word (or, for Chinese and Japanese, character) shingles,
+// from which the share of the shorter text found in the longer one is
+// estimated. An Index keeps the sketches of recent entries so that a new
+// entry is checked against all of them quickly.
+package dedup
+
+import (
+	"encoding/binary"
+	"errors"
+	"hash/fnv"
+	"slices"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Tuning, chosen on ../shared/evalsets (see dedup_eval_test.go).
+const (
+	// SketchSize is how many of a text's smallest shingle hashes are kept.
+	SketchSize = 64
+	// shingleWords is the shingle length for words (Latin script and the
+	// like); shingleChars the length for runs of Han, Kana or Hangul.
+	shingleWords = 3
+	shingleChars = 4
+	// MinShingles is the least a text must have to be compared at all:
+	// shorter texts (a headline, "Read more") say too little.
+	MinShingles = 8
+	// Threshold is the least estimated containment of the shorter text in
+	// the longer for two texts to be duplicates.
+	Threshold = 0.6
+)
+
+// Sketch is a compact summary of a text: its SketchSize smallest shingle
+// hashes, sorted, and how many distinct shingles it has.
+type Sketch struct {
+	Hashes []uint32
+	Size   int
+}
+
+// NewSketch sketches text (plain text, any language). ok is false when the
+// text is too short to compare.
+func NewSketch(text string) (s Sketch, ok bool) {
+	tokens := tokenize(text)
+	seen := map[uint32]bool{}
+	add := func(parts []string) {
+		h := fnv.New32a()
+		for _, p := range parts {
+			h.Write([]byte(p))
+			h.Write([]byte{0})
+		}
+		seen[h.Sum32()] = true
+	}
+	for _, run := range tokens {
+		k := shingleWords
+		if run.cjk {
+			k = shingleChars
+		}
+		if len(run.tokens) < k {
+			if len(run.tokens) > 0 {
+				add(run.tokens)
+			}
+			continue
+		}
+		for i := 0; i+k <= len(run.tokens); i++ {
+			add(run.tokens[i : i+k])
+		}
+	}
+	s.Size = len(seen)
+	if s.Size < MinShingles {
+		return Sketch{}, false
+	}
+	s.Hashes = make([]uint32, 0, len(seen))
+	for h := range seen {
+		s.Hashes = append(s.Hashes, h)
+	}
+	slices.Sort(s.Hashes)
+	if len(s.Hashes) > SketchSize {
+		s.Hashes = s.Hashes[:SketchSize]
+	}
+	return s, true
+}
+
+// Containment estimates the share of the smaller text's shingles that the
+// larger text has too: 1 when one text is the other with something added or
+// trimmed, near 0 for unrelated texts.
+func Containment(a, b Sketch) float64 {
+	if a.Size == 0 || b.Size == 0 {
+		return 0
+	}
+	// Bottom-k estimate of the Jaccard index: among the k smallest hashes
+	// of both sketches together, the share that both have.
+	k := min(SketchSize, len(a.Hashes)+len(b.Hashes))
+	i, j, union, both := 0, 0, 0, 0
+	for union < k && (i < len(a.Hashes) || j < len(b.Hashes)) {
+		switch {
+		case j >= len(b.Hashes) || (i < len(a.Hashes) && a.Hashes[i] < b.Hashes[j]):
+			i++
+		case i >= len(a.Hashes) || b.Hashes[j] < a.Hashes[i]:
+			j++
+		default:
+			both++
+			i++
+			j++
+		}
+		union++
+	}
+	if union == 0 {
+		return 0
+	}
+	jac := float64(both) / float64(union)
+	inter := jac * float64(a.Size+b.Size) / (1 + jac)
+	return min(1, inter/float64(min(a.Size, b.Size)))
+}
+
+// run is a stretch of tokens of one kind: words, or CJK characters.
+type run struct {
+	tokens []string
+	cjk    bool
+}
+
+// tokenize splits normalised text into runs of words and runs of CJK
+// characters. Case, width and punctuation do not matter.
+func tokenize(text string) []run {
+	text = strings.ToLower(norm.NFKC.String(text))
+	var runs []run
+	var cur run
+	flush := func() {
+		if len(cur.tokens) > 0 {
+			runs = append(runs, cur)
+		}
+		cur = run{}
+	}
+	var word strings.Builder
+	endWord := func() {
+		if word.Len() > 0 {
+			if cur.cjk {
+				flush()
+			}
+			cur.tokens = append(cur.tokens, word.String())
+			word.Reset()
+		}
+	}
+	for _, r := range text {
+		switch {
+		case isCJK(r):
+			endWord()
+			if !cur.cjk {
+				flush()
+				cur.cjk = true
+			}
+			cur.tokens = append(cur.tokens, string(r))
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if cur.cjk {
+				flush()
+			}
+			word.WriteRune(r)
+		default:
+			endWord()
+		}
+	}
+	endWord()
+	flush()
+	return runs
+}
+
+func isCJK(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
+}
+
+// MarshalBinary encodes a sketch for storage.
+func (s Sketch) MarshalBinary() ([]byte, error) {
+	b := binary.AppendUvarint(nil, uint64(s.Size))
+	for _, h := range s.Hashes {
+		b = binary.LittleEndian.AppendUint32(b, h)
+	}
+	return b, nil
+}
+
+// UnmarshalBinary decodes a stored sketch.
+func (s *Sketch) UnmarshalBinary(b []byte) error {
+	size, n := binary.Uvarint(b)
+	if n <= 0 || (len(b)-n)%4 != 0 {
+		return errors.New("dedup: malformed sketch")
+	}
+	b = b[n:]
+	s.Size = int(size)
+	s.Hashes = make([]uint32, len(b)/4)
+	for i := range s.Hashes {
+		s.Hashes[i] = binary.LittleEndian.Uint32(b[4*i:])
+	}
+	return nil
+}
