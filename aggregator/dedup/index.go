@@ -10,6 +10,13 @@ import (
 // them; two unrelated texts rarely do, and candidates are verified anyway.
 const indexKeys = 8
 
+// maxBucket bounds the entries looked at through one hash. A shingle that
+// many entries share ("subscribe to our newsletter", a template) says
+// nothing about which story an entry tells, and would make each lookup
+// cost as much as the whole window; such buckets are skipped, as Hugo's
+// related index skips terms that are too common.
+const maxBucket = 64
+
 // Doc is an entry as the index knows it.
 type Doc struct {
 	ID     int64  // the entry's row id
@@ -112,7 +119,11 @@ func (ix *Index) Find(d Doc) (Match, bool) {
 	}
 	checked := map[int64]bool{}
 	for _, h := range keys(d.Sketch) {
-		for _, id := range ix.byHash[h] {
+		bucket := ix.byHash[h]
+		if len(bucket) > maxBucket {
+			continue
+		}
+		for _, id := range bucket {
 			if checked[id] {
 				continue
 			}

@@ -57,9 +57,7 @@ var migrations = []string{
 	) WITHOUT ROWID;
 	ALTER TABLE entries ADD COLUMN duplicate_of INTEGER REFERENCES entries(id) ON DELETE SET NULL;
 	ALTER TABLE entries ADD COLUMN fingerprint BLOB;
-	CREATE INDEX entries_duplicate_of ON entries (duplicate_of) WHERE duplicate_of IS NOT NULL;
-	CREATE INDEX entries_url ON entries (url);
-	CREATE INDEX entries_first_seen ON entries (first_seen);`,
+	CREATE INDEX entries_duplicate_of ON entries (duplicate_of) WHERE duplicate_of IS NOT NULL;`,
 }
 
 // SchemaVersion is the schema version this code migrates databases to.
