@@ -130,3 +130,38 @@ func TestExampleConfigIsValid(t *testing.T) {
 		}
 	}
 }
+
+func TestIssue3Keys(t *testing.T) {
+	cfg, err := Parse("c.yaml", []byte(`timezone: Asia/Tokyo
+future_dates: hold
+retention: 30d
+keep_per_source: 5
+dedup:
+  window: 48h
+sources:
+  - url: https://a.example/f
+    timezone: Asia/Shanghai
+    future_dates: keep
+  - url: https://b.example/f
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Retention.Std() != 30*24*time.Hour || cfg.KeepPerSource != 5 || cfg.Dedup.Window.Std() != 48*time.Hour {
+		t.Errorf("retention %v, keep %d, dedup window %v", cfg.Retention, cfg.KeepPerSource, cfg.Dedup.Window)
+	}
+	if cfg.Sources[0].Zone.String() != "Asia/Shanghai" || cfg.Sources[1].Zone.String() != "Asia/Tokyo" {
+		t.Errorf("zones %v, %v", cfg.Sources[0].Zone, cfg.Sources[1].Zone)
+	}
+	if cfg.SourceFutureDates(cfg.Sources[0]) != FutureKeep || cfg.SourceFutureDates(cfg.Sources[1]) != FutureHold {
+		t.Error("future_dates not resolved per source")
+	}
+	defaults, _ := Parse("c.yaml", []byte("sources:\n  - url: https://a.example/f\n"))
+	if defaults.Retention.Std() != DefaultRetention || defaults.KeepPerSource != DefaultKeep || defaults.Dedup.Window.Std() != DefaultDedupWindow {
+		t.Errorf("defaults: %+v", defaults)
+	}
+	_, err = Parse("c.yaml", []byte("dedup:\n  window: soon\nsources:\n  - url: https://a.example/f\n    timezone: Nowhere/Else\n"))
+	if err == nil || !strings.Contains(err.Error(), "c.yaml:2: invalid duration") || !strings.Contains(err.Error(), "c.yaml:5: unknown timezone") {
+		t.Errorf("err = %v", err)
+	}
+}
