@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
+
 	"github.com/tributary/tributary/aggregator"
 )
 
@@ -50,5 +52,28 @@ func TestScriptsAndEventHandlersAreRemoved(t *testing.T) {
 	}
 	if !strings.Contains(it.ContentHTML, "Always wear a helmet.") || !strings.Contains(it.ContentHTML, `src="https://unsafe.example.org/img/rapids.png"`) {
 		t.Errorf("safe content lost or links not absolute: %s", it.ContentHTML)
+	}
+}
+
+func TestSourceEncodingAndTimezoneOverrides(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	// The declaration says UTF-8 but the bytes are GBK; the date has no zone.
+	doc := `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>谎报编码</title><link>https://liar.example/</link><description>x</description>` +
+		`<item><title>编码声明是错的</title><link>https://liar.example/1</link><pubDate>2026年03月01日 09:30</pubDate><description>正文</description></item></channel></rss>`
+	body, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) }))
+	defer ts.Close()
+	target := e.sources(ts.URL)[0]
+	target.Source.Encoding = "gbk"
+	target.Source.Zone, _ = time.LoadLocation("Asia/Shanghai")
+	if r := e.poll(target); r.Outcome != aggregator.Updated {
+		t.Fatalf("poll: %+v", r)
+	}
+	it := e.itemByTitle("编码声明是错的")
+	if want := time.Date(2026, 3, 1, 1, 30, 0, 0, time.UTC); !it.Published.Equal(want) {
+		t.Errorf("published %v, want %v (09:30 in Shanghai)", it.Published, want)
 	}
 }
