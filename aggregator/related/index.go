@@ -1,0 +1,334 @@
+// Package related finds, for each entry, the other entries most like it: a
+// self-contained index in the manner of Hugo's related package.
+//
+//	ix := related.New(related.Config{Window: 30 * 24 * time.Hour})
+//	ix.Add(related.Doc{ID: 1, Title: "…", Text: "…", At: t})
+//	hits := ix.Related(1, 5)
+//
+// Texts are scored by BM25 over Terms (title terms counted TitleWeight
+// times), relative to the entry's score against itself, so that a score is
+// comparable across entries. Shared categories lift a score, distance in
+// time softens it, and terms in too many entries are ignored. An entry is
+// never related to itself or to its duplicates (entries of one Group).
+package related
+
+import (
+	"math"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Config tunes an Index. Zero fields take the defaults below.
+type Config struct {
+	Window       time.Duration // only entries this close in time are related (default 30 days)
+	TitleWeight  float64       // a title term counts as this many body terms (default 1.5)
+	MinScore     float64       // hints scoring less are dropped (default 0.1)
+	MaxDocShare  float64       // terms in a larger share of entries are ignored (default 0.2)
+	CategoryLift float64       // score multiplied by 1+CategoryLift per shared category (default 0.15)
+	Feedback     float64       // weight of the top entries' words in the second pass; negative: none (default 1)
+	FeedbackDocs int           // how many top entries lend their words (default 20)
+	MaxTerms     int           // only the first MaxTerms terms of a text are indexed (default 2000)
+	K1, B        float64       // BM25's term-frequency saturation and length normalisation (defaults 3, 0.75)
+}
+
+func (c Config) withDefaults() Config {
+	if c.Window == 0 {
+		c.Window = 30 * 24 * time.Hour
+	}
+	if c.TitleWeight == 0 {
+		c.TitleWeight = 1.5
+	}
+	if c.MinScore == 0 {
+		c.MinScore = 0.1
+	}
+	if c.MaxDocShare == 0 {
+		c.MaxDocShare = 0.2
+	}
+	if c.CategoryLift == 0 {
+		c.CategoryLift = 0.15
+	}
+	if c.Feedback == 0 {
+		c.Feedback = 1
+	}
+	if c.FeedbackDocs == 0 {
+		c.FeedbackDocs = 20
+	}
+	if c.MaxTerms == 0 {
+		c.MaxTerms = 2000
+	}
+	if c.K1 == 0 {
+		c.K1 = 3
+	}
+	if c.B == 0 {
+		c.B = 0.75
+	}
+	return c
+}
+
+// Doc is an entry as the index sees it.
+type Doc struct {
+	ID         int64
+	Title      string
+	Text       string // plain text
+	Categories []string
+	At         time.Time
+	// Group is the same for an entry and its duplicates (the id of the
+	// first-seen copy); 0 means the entry has none.
+	Group int64
+}
+
+// Hit is a related entry and its score, higher is closer.
+type Hit struct {
+	ID    int64
+	Score float64
+}
+
+type posting struct {
+	slot uint32
+	tf   float32
+}
+
+type doc struct {
+	id         int64
+	group      int64
+	at         time.Time
+	categories []string
+	terms      []uint32  // distinct term ids
+	tfs        []float32 // weighted frequency of each
+	length     float32
+}
+
+// Index holds entries and answers which are related. It is safe for
+// concurrent use.
+type Index struct {
+	cfg Config
+
+	mu       sync.RWMutex
+	slots    []*doc // by slot; nil when free
+	free     []uint32
+	byID     map[int64]uint32
+	termIDs  map[string]uint32
+	postings [][]posting // by term id
+	totalLen float64
+}
+
+// New returns an empty Index.
+func New(cfg Config) *Index {
+	return &Index{cfg: cfg.withDefaults(), byID: map[int64]uint32{}, termIDs: map[string]uint32{}}
+}
+
+// Len returns how many entries the index holds.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.byID)
+}
+
+// Add indexes d, replacing an entry with the same ID.
+func (ix *Index) Add(d Doc) {
+	weights := map[string]float32{}
+	for _, t := range Terms(d.Title) {
+		weights[t] += float32(ix.cfg.TitleWeight)
+	}
+	body := Terms(d.Text)
+	for _, t := range body[:min(len(body), ix.cfg.MaxTerms)] {
+		weights[t]++
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if slot, ok := ix.byID[d.ID]; ok {
+		ix.removeSlot(slot)
+	}
+	nd := &doc{id: d.ID, group: d.Group, at: d.At, categories: foldAll(d.Categories)}
+	for t, w := range weights {
+		w = 1 + float32(math.Log(float64(w))) // sublinear: the tenth use of a word says less than the second
+		id, ok := ix.termIDs[t]
+		if !ok {
+			id = uint32(len(ix.postings))
+			ix.termIDs[t] = id
+			ix.postings = append(ix.postings, nil)
+		}
+		nd.terms = append(nd.terms, id)
+		nd.tfs = append(nd.tfs, w)
+		nd.length += w
+	}
+	var slot uint32
+	if n := len(ix.free); n > 0 {
+		slot, ix.free = ix.free[n-1], ix.free[:n-1]
+		ix.slots[slot] = nd
+	} else {
+		slot = uint32(len(ix.slots))
+		ix.slots = append(ix.slots, nd)
+	}
+	ix.byID[d.ID] = slot
+	for i, t := range nd.terms {
+		ix.postings[t] = append(ix.postings[t], posting{slot: slot, tf: nd.tfs[i]})
+	}
+	ix.totalLen += float64(nd.length)
+}
+
+// Remove drops the entry with id, if indexed.
+func (ix *Index) Remove(id int64) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if slot, ok := ix.byID[id]; ok {
+		ix.removeSlot(slot)
+	}
+}
+
+func (ix *Index) removeSlot(slot uint32) {
+	d := ix.slots[slot]
+	for _, t := range d.terms {
+		ps := ix.postings[t]
+		for i := range ps {
+			if ps[i].slot == slot {
+				ps[i] = ps[len(ps)-1]
+				ix.postings[t] = ps[:len(ps)-1]
+				break
+			}
+		}
+	}
+	ix.totalLen -= float64(d.length)
+	delete(ix.byID, d.id)
+	ix.slots[slot] = nil
+	ix.free = append(ix.free, slot)
+}
+
+// Related returns up to max entries related to the entry with id, best
+// first (ties by id). It returns nil for an unknown id.
+//
+// Scoring is done twice: the entries that the first pass ranks highest
+// lend their words to the query for the second (pseudo-relevance feedback,
+// as in Rocchio's method), which favours entries about the same subject
+// over entries that merely share a word or two.
+func (ix *Index) Related(id int64, max int) []Hit {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	slot, ok := ix.byID[id]
+	if !ok || max <= 0 {
+		return nil
+	}
+	q := ix.slots[slot]
+	query := make(map[uint32]float64, len(q.terms))
+	for i, t := range q.terms {
+		query[t] = float64(q.tfs[i])
+	}
+	first := ix.rank(slot, query)
+	if len(first) == 0 {
+		return nil
+	}
+	if ix.cfg.Feedback > 0 {
+		ix.expand(query, first[:min(len(first), ix.cfg.FeedbackDocs)], float64(q.length))
+		first = ix.rank(slot, query)
+	}
+	hits := first[:0]
+	for _, h := range first {
+		if h.Score >= ix.cfg.MinScore {
+			hits = append(hits, h)
+		}
+		if len(hits) == max {
+			break
+		}
+	}
+	return hits
+}
+
+// rank scores every entry sharing a useful term with query, relative to
+// the score of the query's own entry, lifted and softened, best first.
+func (ix *Index) rank(self uint32, query map[uint32]float64) []Hit {
+	q := ix.slots[self]
+	n := float64(len(ix.byID))
+	avgLen := ix.totalLen / max1(n)
+	// A small index has no "too common" words to speak of.
+	maxDF := int(math.Max(10, ix.cfg.MaxDocShare*n))
+
+	// Terms are visited in a fixed order so that floating-point sums, and
+	// so the hints, are the same on every call.
+	terms := make([]uint32, 0, len(query))
+	for t := range query {
+		terms = append(terms, t)
+	}
+	slices.Sort(terms)
+	scores := map[uint32]float64{}
+	selfScore := 0.0
+	for _, t := range terms {
+		qw := query[t]
+		ps := ix.postings[t]
+		df := len(ps)
+		if df < 2 || df > maxDF {
+			continue // only in one entry, or in too many to tell entries apart
+		}
+		idf := math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
+		for _, p := range ps {
+			s := idf * qw * ix.bm25(float64(p.tf), float64(ix.slots[p.slot].length), avgLen)
+			if p.slot == self {
+				selfScore += s
+			} else {
+				scores[p.slot] += s
+			}
+		}
+	}
+	if selfScore == 0 {
+		return nil
+	}
+	hits := make([]Hit, 0, len(scores))
+	for s, raw := range scores {
+		d := ix.slots[s]
+		if q.group != 0 && (d.group == q.group || d.id == q.group) || d.group == q.id {
+			continue // a duplicate
+		}
+		gap := q.at.Sub(d.at).Abs()
+		if gap > ix.cfg.Window {
+			continue
+		}
+		score := raw / selfScore
+		score *= 1 + ix.cfg.CategoryLift*float64(shared(q.categories, d.categories))
+		score /= 1 + float64(gap)/float64(ix.cfg.Window) // half as close at the window's edge
+		hits = append(hits, Hit{ID: d.id, Score: score})
+	}
+	slices.SortFunc(hits, func(a, b Hit) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
+		case a.ID < b.ID:
+			return -1
+		case a.ID > b.ID:
+			return 1
+		}
+		return 0
+	})
+	return hits
+}
+
+// expand adds to query the words of the top entries, each entry scaled to
+// the query's length and all of them together weighted Feedback.
+func (ix *Index) expand(query map[uint32]float64, top []Hit, qLen float64) {
+	w := ix.cfg.Feedback / float64(len(top))
+	for _, h := range top {
+		d := ix.slots[ix.byID[h.ID]]
+		scale := w * qLen / float64(d.length)
+		for i, t := range d.terms {
+			query[t] += scale * float64(d.tfs[i])
+		}
+	}
+}
+
+func (ix *Index) bm25(tf, length, avgLen float64) float64 {
+	k1, b := ix.cfg.K1, ix.cfg.B
+	return tf * (k1 + 1) / (tf + k1*(1-b+b*length/avgLen))
+}
+
+func max1(x float64) float64 { return math.Max(1, x) }
+
+func shared(a, b []string) int {
+	n := 0
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,129 @@
+package related
+
+import (
+	"slices"
+	"testing"
+	"time"
+)
+
+func TestTerms(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"The Rates are rising", []string{"rate", "rise"}},
+		{"talks talked talking", []string{"talk", "talk", "talk"}},
+		{"rates rated rating", []string{"rate", "rate", "rate"}},
+		{"hoping hopping hopped", []string{"hope", "hop", "hop"}},
+		{"companies' policies", []string{"company", "policy"}},
+		{"人工智能", []string{"人工", "工智", "智能"}},
+		{"谷歌发布AI模型", []string{"谷歌", "歌发", "发布", "ai", "模型"}},
+		{"Ｆｕｌｌｗｉｄｔｈ ＡＩ", []string{"fullwidth", "ai"}},
+		{"日本の首相", []string{"日本", "本の", "の首", "首相"}},
+		{"a I 5 x", []string{"5"}},
+		{"中", []string{"中"}},
+	}
+	for _, tt := range tests {
+		if got := Terms(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("Terms(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+var at = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+
+func docs() []Doc {
+	return []Doc{
+		{ID: 1, Title: "Salmon return to the river", Text: "Salmon numbers at the weir rose sharply as the fish ladder opened.", At: at},
+		{ID: 2, Title: "Fish ladder success", Text: "The new fish ladder at the weir helped salmon numbers rise.", At: at.Add(time.Hour)},
+		{ID: 3, Title: "Salmon ladder copy", Text: "Salmon numbers at the weir rose sharply as the fish ladder opened.", At: at, Group: 1},
+		{ID: 4, Title: "Stock markets fall", Text: "Shares fell on Wall Street as oil prices climbed.", At: at},
+		{ID: 5, Title: "Oil prices climb", Text: "Crude oil prices climbed again, hurting shares.", At: at},
+		{ID: 6, Title: "Salmon weir ladder", Text: "Salmon at the weir and the fish ladder, long ago.", At: at.Add(-90 * 24 * time.Hour)},
+		{ID: 7, Title: "Kayak routes", Text: "Three gentle kayak routes for beginners.", At: at},
+	}
+}
+
+func ids(hits []Hit) []int64 {
+	var out []int64
+	for _, h := range hits {
+		out = append(out, h.ID)
+	}
+	return out
+}
+
+func TestRelated(t *testing.T) {
+	ix := New(Config{})
+	for _, d := range docs() {
+		ix.Add(d)
+	}
+	got := ids(ix.Related(1, 5))
+	if len(got) == 0 || got[0] != 2 {
+		t.Errorf("Related(1) = %v, want 2 first", got)
+	}
+	for _, bad := range []int64{1, 3, 6, 4, 5, 7} {
+		if slices.Contains(got, bad) {
+			t.Errorf("Related(1) = %v contains %d (itself, its duplicate, outside the window or unrelated)", got, bad)
+		}
+	}
+	if got := ids(ix.Related(3, 5)); slices.Contains(got, 1) {
+		t.Errorf("a duplicate is related to its original: %v", got)
+	}
+	if got := ids(ix.Related(4, 5)); len(got) != 1 || got[0] != 5 {
+		t.Errorf("Related(4) = %v, want [5]", got)
+	}
+	if got := ix.Related(7, 5); len(got) != 0 {
+		t.Errorf("an entry about nothing else got hints: %v", got)
+	}
+	if ix.Related(99, 5) != nil {
+		t.Error("unknown id got hints")
+	}
+	// Stable: the same answer twice.
+	if a, b := ix.Related(2, 5), ix.Related(2, 5); !slices.Equal(a, b) {
+		t.Errorf("hints differ between calls: %v, %v", a, b)
+	}
+	// Removing and re-adding is incremental.
+	ix.Remove(2)
+	if got := ids(ix.Related(1, 5)); slices.Contains(got, 2) {
+		t.Errorf("removed entry still related: %v", got)
+	}
+	ix.Add(docs()[1])
+	if got := ids(ix.Related(1, 5)); len(got) == 0 || got[0] != 2 {
+		t.Errorf("re-added entry not related: %v", got)
+	}
+	if ix.Len() != 7 {
+		t.Errorf("Len = %d", ix.Len())
+	}
+}
+
+func TestSharedCategoriesLift(t *testing.T) {
+	base := []Doc{
+		{ID: 1, Title: "Oil prices", Text: "Oil prices climbed on supply fears.", At: at},
+		{ID: 2, Title: "Oil output", Text: "Oil output fell at the wells.", At: at},
+		{ID: 3, Title: "Oil tanker", Text: "An oil tanker ran aground.", At: at},
+		{ID: 4, Title: "Kayaks", Text: "Kayak routes for beginners on calm water.", At: at},
+		{ID: 5, Title: "Bridges", Text: "The footbridge reopened after repairs.", At: at},
+	}
+	plain, lifted := New(Config{}), New(Config{})
+	for _, d := range base {
+		plain.Add(d)
+		if d.ID == 1 || d.ID == 3 {
+			d.Categories = []string{"Energy"}
+		}
+		if d.ID == 3 {
+			d.Categories = []string{"ENERGY"}
+		}
+		lifted.Add(d)
+	}
+	score := func(ix *Index, of, id int64) float64 {
+		for _, h := range ix.Related(of, 5) {
+			if h.ID == id {
+				return h.Score
+			}
+		}
+		return 0
+	}
+	if p, l := score(plain, 1, 3), score(lifted, 1, 3); !(l > p && p > 0) {
+		t.Errorf("shared category did not lift: %.3f → %.3f", p, l)
+	}
+}
