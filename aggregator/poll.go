@@ -21,6 +21,7 @@ import (
 	"github.com/tributary/tributary/aggregator/fetch"
 	"github.com/tributary/tributary/aggregator/normalize"
 	"github.com/tributary/tributary/aggregator/parse"
+	"github.com/tributary/tributary/aggregator/related"
 	"github.com/tributary/tributary/aggregator/store"
 	"github.com/tributary/tributary/config"
 )
@@ -69,6 +70,9 @@ type Poller struct {
 	saveMu      sync.Mutex
 	duplicates  *dedup.Index
 	dedupWindow time.Duration
+
+	related       *related.Index
+	relatedWindow time.Duration
 }
 
 // PollerOptions configure a Poller.
@@ -78,11 +82,17 @@ type PollerOptions struct {
 	Workers     int           // fetches at once
 	PerHost     int           // fetches at once from one host
 	DedupWindow time.Duration // how far back duplicates across sources are looked for
+	// RelatedWindow is how far apart in time related entries may be
+	// (default 30 days).
+	RelatedWindow time.Duration
 }
 
-// NewPoller returns a Poller. Call LoadDuplicates before polling a database
+// NewPoller returns a Poller. Call LoadIndexes before polling a database
 // that already holds entries.
 func NewPoller(st *store.Store, f *fetch.Fetcher, opts PollerOptions) *Poller {
+	if opts.RelatedWindow == 0 {
+		opts.RelatedWindow = 30 * 24 * time.Hour
+	}
 	return &Poller{
 		store:       st,
 		fetcher:     f,
@@ -92,12 +102,27 @@ func NewPoller(st *store.Store, f *fetch.Fetcher, opts PollerOptions) *Poller {
 		pool:        newPool(opts.Workers, opts.PerHost),
 		duplicates:  dedup.NewIndex(opts.DedupWindow),
 		dedupWindow: opts.DedupWindow,
+
+		related:       related.New(related.Config{Window: opts.RelatedWindow}),
+		relatedWindow: opts.RelatedWindow,
 	}
 }
 
-// LoadDuplicates fills the duplicate index with the entries of the last
-// dedup window from the store.
-func (p *Poller) LoadDuplicates(ctx context.Context) error {
+// Related returns up to max entries related to the entry with row id.
+func (p *Poller) Related(id int64, max int) []related.Hit {
+	return p.related.Related(id, max)
+}
+
+// LoadIndexes fills the duplicate and related-entries indexes from the
+// store: the entries of the last dedup window and related window.
+func (p *Poller) LoadIndexes(ctx context.Context) error {
+	texts, err := p.store.TextsSince(ctx, p.now().Add(-p.relatedWindow))
+	if err != nil {
+		return err
+	}
+	for _, t := range texts {
+		p.related.Add(related.Doc{ID: t.RowID, Title: t.Title, Text: t.Text, At: t.At, Group: t.DuplicateOf})
+	}
 	recent, err := p.store.FirstSeenSince(ctx, p.now().Add(-p.dedupWindow))
 	if err != nil {
 		return err
@@ -228,6 +253,7 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 	for _, s := range saved {
 		e := &entries[s.Index]
 		p.duplicates.Add(dedup.Doc{ID: s.RowID, Source: st.ID, URL: e.URL, At: at, Sketch: sketches[s.Index], Original: e.DuplicateOf})
+		p.related.Add(related.Doc{ID: s.RowID, Title: e.Title, Text: e.ContentText, At: e.PublishedOr(at), Group: e.DuplicateOf})
 	}
 	return Result{Outcome: Updated, Counts: counts, URLIdentity: urlIdentity}
 }
@@ -256,13 +282,17 @@ func (p *Poller) unchanged(ctx context.Context, t Target, at time.Time, resp *fe
 // except the newest keep of each source, and leave tombstones.
 func (p *Poller) Prune(ctx context.Context, retention time.Duration, keep int) (int, error) {
 	now := p.now().UTC()
-	n, err := p.store.Prune(ctx, now, now.Add(-retention), keep)
+	ids, err := p.store.Prune(ctx, now, now.Add(-retention), keep)
 	if err != nil {
 		p.log.Error("retention", "err", err)
 		return 0, err
 	}
-	p.log.Info("retention", "pruned", n)
-	return n, nil
+	for _, id := range ids {
+		p.duplicates.Remove(id)
+		p.related.Remove(id)
+	}
+	p.log.Info("retention", "pruned", len(ids))
+	return len(ids), nil
 }
 
 // Backoff returns how long to wait before polling a source again after its

@@ -22,6 +22,7 @@ type Config struct {
 	KeepPerSource int      `yaml:"keep_per_source"`
 	Fetch         Fetch    `yaml:"fetch"`
 	Dedup         Dedup    `yaml:"dedup"`
+	Related       Related  `yaml:"related"`
 	Sources       []Source `yaml:"sources"`
 
 	// Path is the file the config was read from.
@@ -44,6 +45,16 @@ type Dedup struct {
 	// Window is how far back a new entry is compared with other sources'.
 	Window Duration `yaml:"window"`
 }
+
+// Related configures the related-entry hints.
+type Related struct {
+	Max       int      `yaml:"max"`        // hints per entry, 0 to 20
+	Window    Duration `yaml:"window"`     // how far apart in time related entries may be
+	InContent *bool    `yaml:"in_content"` // append a "Related" list to republished content
+}
+
+// ShowInContent reports whether the "Related" list goes in the content.
+func (r Related) ShowInContent() bool { return r.InContent == nil || *r.InContent }
 
 // Source is one feed to poll.
 type Source struct {
@@ -74,20 +85,22 @@ const (
 
 // Defaults, documented in config.example.yaml and README.md.
 const (
-	DefaultTitle        = "Tributary"
-	DefaultListen       = "127.0.0.1:8080"
-	DefaultDatabase     = "tributary.db"
-	DefaultSchedule     = "*/15 * * * *"
-	DefaultTimezone     = "UTC"
-	DefaultItemsPerFeed = 50
-	DefaultRetention    = 90 * 24 * time.Hour
-	DefaultKeep         = 50
-	DefaultDedupWindow  = 7 * 24 * time.Hour
-	DefaultTimeout      = 30 * time.Second
-	DefaultMaxBodyBytes = 4 << 20
-	DefaultMaxRedirects = 5
-	DefaultWorkers      = 8
-	DefaultPerHost      = 2
+	DefaultTitle         = "Tributary"
+	DefaultListen        = "127.0.0.1:8080"
+	DefaultDatabase      = "tributary.db"
+	DefaultSchedule      = "*/15 * * * *"
+	DefaultTimezone      = "UTC"
+	DefaultItemsPerFeed  = 50
+	DefaultRetention     = 90 * 24 * time.Hour
+	DefaultKeep          = 50
+	DefaultDedupWindow   = 7 * 24 * time.Hour
+	DefaultRelatedMax    = 5
+	DefaultRelatedWindow = 30 * 24 * time.Hour
+	DefaultTimeout       = 30 * time.Second
+	DefaultMaxBodyBytes  = 4 << 20
+	DefaultMaxRedirects  = 5
+	DefaultWorkers       = 8
+	DefaultPerHost       = 2
 )
 
 // SourceSchedule returns the cron spec that governs s.

@@ -147,6 +147,12 @@ func (c *Config) setDefaults() {
 	if c.Dedup.Window == 0 {
 		c.Dedup.Window = Duration(DefaultDedupWindow)
 	}
+	if c.Related.Max == 0 {
+		c.Related.Max = DefaultRelatedMax
+	}
+	if c.Related.Window == 0 {
+		c.Related.Window = Duration(DefaultRelatedWindow)
+	}
 	f := &c.Fetch
 	if f.Timeout == 0 {
 		f.Timeout = Duration(DefaultTimeout)
@@ -195,6 +201,9 @@ func (c *Config) validate(doc *yaml.Node, errs *Error) {
 	}
 	if !validFuture(c.FutureDates) {
 		errs.add(lineOf(doc, "future_dates"), "future_dates must be clamp, hold or keep, not %q", c.FutureDates)
+	}
+	if c.Related.Max < 0 || c.Related.Max > 20 {
+		errs.add(lineOf(doc, "related", "max"), "related.max must be between 0 and 20")
 	}
 	if c.KeepPerSource < 0 {
 		errs.add(lineOf(doc, "keep_per_source"), "keep_per_source must not be negative")

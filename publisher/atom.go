@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/gorilla/feeds"
-
-	"github.com/tributary/tributary/aggregator/store"
 )
 
 // gorilla/feeds's Atom types lack several links per feed, link titles and a
@@ -58,12 +56,12 @@ func renderAtom(f *feedData) ([]byte, error) {
 		Entries: make([]*atomEntry, 0, len(f.Items)),
 	}
 	for i := range f.Items {
-		doc.Entries = append(doc.Entries, newAtomEntry(&f.Items[i]))
+		doc.Entries = append(doc.Entries, newAtomEntry(&f.Items[i], f.RelatedInContent))
 	}
 	return marshalXML(doc)
 }
 
-func newAtomEntry(it *store.Item) *atomEntry {
+func newAtomEntry(it *item, relatedInContent bool) *atomEntry {
 	published := it.PublishedOr(it.FirstSeen)
 	updated := it.Updated
 	if updated.Before(published) {
@@ -95,7 +93,12 @@ func newAtomEntry(it *store.Item) *atomEntry {
 	if it.Author != "" {
 		e.Author = &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: it.Author}}
 	}
-	if c := content(it); c != "" {
+	for _, r := range it.Related {
+		if r.URL != "" {
+			e.Links = append(e.Links, atomLink{Href: r.URL, Rel: "related", Type: "text/html", Title: r.Title})
+		}
+	}
+	if c := content(it, relatedInContent); c != "" {
 		e.Content = &feeds.AtomContent{Content: c, Type: "html"}
 	}
 	return e

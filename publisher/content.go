@@ -3,19 +3,34 @@ package publisher
 import (
 	"html"
 	"strings"
-
-	"github.com/tributary/tributary/aggregator/store"
 )
 
-// content returns the HTML to republish for it: its sanitised content, and
+// content returns the HTML to republish for it: its sanitised content;
 // when other sources carried the same story, a short "Also from:" line
-// naming them with links to their copies.
-func content(it *store.Item) string {
-	if len(it.AlsoFrom) == 0 {
+// naming them with links to their copies; and unless withRelated is false,
+// a short "Related" list of links to related entries.
+func content(it *item, withRelated bool) string {
+	if len(it.AlsoFrom) == 0 && (!withRelated || len(it.Related) == 0) {
 		return it.ContentHTML
 	}
 	var b strings.Builder
 	b.WriteString(it.ContentHTML)
+	alsoFrom(&b, it)
+	if withRelated && len(it.Related) > 0 {
+		b.WriteString(`<div class="tributary-related"><p>Related:</p><ul>`)
+		for _, r := range it.Related {
+			b.WriteString(`<li><a href="` + html.EscapeString(r.URL) + `">` + html.EscapeString(r.Title) + `</a></li>`)
+		}
+		b.WriteString(`</ul></div>`)
+	}
+	return b.String()
+}
+
+// alsoFrom writes the "Also from:" line, if there are other copies.
+func alsoFrom(b *strings.Builder, it *item) {
+	if len(it.AlsoFrom) == 0 {
+		return
+	}
 	b.WriteString(`<p class="tributary-also-from">Also from: `)
 	for i, c := range it.AlsoFrom {
 		if i > 0 {
@@ -28,5 +43,4 @@ func content(it *store.Item) string {
 		}
 	}
 	b.WriteString("</p>")
-	return b.String()
 }

@@ -2,11 +2,10 @@ package publisher
 
 import (
 	"encoding/json"
+	"math"
 	"time"
 
 	"github.com/gorilla/feeds"
-
-	"github.com/tributary/tributary/aggregator/store"
 )
 
 // gorilla/feeds's JSON Feed types have no extension objects; these types
@@ -27,6 +26,14 @@ type jsonExtension struct {
 	FirstSeen time.Time  `json:"first_seen"`
 	Source    jsonSource `json:"source"`
 	AlsoFrom  []jsonCopy `json:"also_from,omitempty"`
+	Related   []jsonRef  `json:"related"`
+}
+
+type jsonRef struct {
+	ID    string  `json:"id"`
+	URL   string  `json:"url,omitempty"`
+	Title string  `json:"title"`
+	Score float64 `json:"score"`
 }
 
 type jsonCopy struct {
@@ -52,7 +59,7 @@ func renderJSON(f *feedData) ([]byte, error) {
 		Items: make([]*jsonItem, 0, len(f.Items)),
 	}
 	for i := range f.Items {
-		doc.Items = append(doc.Items, newJSONItem(&f.Items[i]))
+		doc.Items = append(doc.Items, newJSONItem(&f.Items[i], f.RelatedInContent))
 	}
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
@@ -61,20 +68,24 @@ func renderJSON(f *feedData) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-func newJSONItem(it *store.Item) *jsonItem {
+func newJSONItem(it *item, relatedInContent bool) *jsonItem {
 	published := it.PublishedOr(it.FirstSeen).UTC()
 	ji := &jsonItem{
 		JSONItem: feeds.JSONItem{
 			Id:            it.ID,
 			Url:           it.URL,
 			Title:         it.Title,
-			ContentHTML:   content(it),
+			ContentHTML:   content(it, relatedInContent),
 			PublishedDate: &published,
 		},
 		Tributary: jsonExtension{
 			FirstSeen: it.FirstSeen.UTC(),
 			Source:    jsonSource{Title: it.Source.Title, URL: it.Source.SiteURL, FeedURL: publicFeedURL(it.Source)},
 		},
+	}
+	ji.Tributary.Related = []jsonRef{}
+	for _, r := range it.Related {
+		ji.Tributary.Related = append(ji.Tributary.Related, jsonRef{ID: r.ID, URL: r.URL, Title: r.Title, Score: math.Round(r.Score*1000) / 1000})
 	}
 	for _, c := range it.AlsoFrom {
 		ji.Tributary.AlsoFrom = append(ji.Tributary.AlsoFrom, jsonCopy{Title: c.Source, URL: c.URL})

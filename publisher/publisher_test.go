@@ -23,12 +23,14 @@ var exampleFeeds = []string{"rss.xml", "atom.xml", "feed.json", "gb2312.xml", "r
 
 // site is a publisher over a real SQLite store filled from testdata feeds.
 type site struct {
-	t      *testing.T
-	dbPath string
-	store  *store.Store
-	server *httptest.Server
-	now    time.Time
-	future string // future_dates policy of the sources polled next
+	t       *testing.T
+	dbPath  string
+	store   *store.Store
+	server  *httptest.Server
+	fetcher *fetch.Fetcher
+	poller  *aggregator.Poller
+	now     time.Time
+	future  string // future_dates policy of the sources polled next
 }
 
 func newSite(t *testing.T, dbPath string, feeds []string) *site {
@@ -39,9 +41,18 @@ func newSite(t *testing.T, dbPath string, feeds []string) *site {
 		t.Fatal(err)
 	}
 	s := &site{t: t, dbPath: dbPath, store: st, now: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}
-	s.poll(feeds)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	pub := publisher.New(st, publisher.Settings{Title: "Test News", BaseURL: "https://news.example.org/", ItemsPerFeed: 50}, func() time.Time { return s.now }, log)
+	s.fetcher = fetch.New(fetch.Options{Timeout: 5 * time.Second, MaxBodyBytes: 1 << 20, MaxRedirects: 3, UserAgent: "test"})
+	s.poller = aggregator.NewPoller(st, s.fetcher, aggregator.PollerOptions{
+		Now: func() time.Time { return s.now }, Log: log, Workers: 4, PerHost: 2, DedupWindow: 7 * 24 * time.Hour,
+	})
+	if err := s.poller.LoadIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.poll(feeds)
+	pub := publisher.New(st, s.poller, publisher.Settings{
+		Title: "Test News", BaseURL: "https://news.example.org/", ItemsPerFeed: 50, RelatedMax: 5, RelatedInContent: true,
+	}, func() time.Time { return s.now }, log)
 	s.server = httptest.NewServer(pub)
 	t.Cleanup(s.close)
 	return s
@@ -51,6 +62,10 @@ func (s *site) close() {
 	if s.server != nil {
 		s.server.Close()
 		s.server = nil
+	}
+	if s.fetcher != nil {
+		s.fetcher.Close()
+		s.fetcher = nil
 	}
 	if s.store != nil {
 		s.store.Close()
@@ -86,16 +101,7 @@ func (s *site) pollPaths(paths ...string) {
 	if err := s.store.SyncSources(context.Background(), cfgs); err != nil {
 		s.t.Fatal(err)
 	}
-	f := fetch.New(fetch.Options{Timeout: 5 * time.Second, MaxBodyBytes: 1 << 20, MaxRedirects: 3, UserAgent: "test"})
-	defer f.Close()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	p := aggregator.NewPoller(s.store, f, aggregator.PollerOptions{
-		Now: func() time.Time { return s.now }, Log: log, Workers: 4, PerHost: 2, DedupWindow: 7 * 24 * time.Hour,
-	})
-	if err := p.LoadDuplicates(context.Background()); err != nil {
-		s.t.Fatal(err)
-	}
-	for _, r := range p.PollAll(context.Background(), targets, true) {
+	for _, r := range s.poller.PollAll(context.Background(), targets, true) {
 		if r.Err != nil {
 			s.t.Fatalf("poll %s: %v", r.Source, r.Err)
 		}

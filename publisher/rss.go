@@ -31,6 +31,7 @@ type rssItem struct {
 	feeds.RssItem
 	Creator string     `xml:"dc:creator,omitempty"`
 	Source  *rssSource `xml:"source,omitempty"`
+	Related []atomLink `xml:"atom:link"`
 }
 
 type rssSource struct {
@@ -52,17 +53,17 @@ func renderRSS(f *feedData) ([]byte, error) {
 		Items:    make([]*rssItem, 0, len(f.Items)),
 	}
 	for i := range f.Items {
-		ch.Items = append(ch.Items, newRSSItem(&f.Items[i]))
+		ch.Items = append(ch.Items, newRSSItem(&f.Items[i], f.RelatedInContent))
 	}
 	return marshalXML(rssDoc{Version: "2.0", AtomNS: atomNS, DCNS: "http://purl.org/dc/elements/1.1/", Channel: ch})
 }
 
-func newRSSItem(it *store.Item) *rssItem {
-	return &rssItem{
+func newRSSItem(it *item, relatedInContent bool) *rssItem {
+	ri := &rssItem{
 		RssItem: feeds.RssItem{
 			Title:       it.Title,
 			Link:        it.URL,
-			Description: content(it),
+			Description: content(it, relatedInContent),
 			// The id is a URN, not a link: say so, or readers open it.
 			Guid:    &feeds.RssGuid{Id: it.ID, IsPermaLink: "false"},
 			PubDate: it.PublishedOr(it.FirstSeen).UTC().Format(time.RFC1123Z),
@@ -71,6 +72,12 @@ func newRSSItem(it *store.Item) *rssItem {
 		Creator: it.Author,
 		Source:  newRSSSource(it.Source),
 	}
+	for _, r := range it.Related {
+		if r.URL != "" {
+			ri.Related = append(ri.Related, atomLink{Href: r.URL, Rel: "related", Type: "text/html", Title: r.Title})
+		}
+	}
+	return ri
 }
 
 // newRSSSource names the source; RSS requires its url, so a local source

@@ -19,15 +19,18 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tributary/tributary/aggregator/related"
 	"github.com/tributary/tributary/aggregator/store"
 )
 
 // Settings are the parts of the config the publisher uses. They can change
 // on reload.
 type Settings struct {
-	Title        string
-	BaseURL      string // ends in "/"
-	ItemsPerFeed int
+	Title            string
+	BaseURL          string // ends in "/"
+	ItemsPerFeed     int
+	RelatedMax       int  // related entries per entry; 0: none
+	RelatedInContent bool // append a "Related" list to the content
 }
 
 // feedData is what every feed format renders.
@@ -36,7 +39,26 @@ type feedData struct {
 	BaseURL string
 	SelfURL string
 	Updated time.Time
-	Items   []store.Item
+	Items   []item
+	// RelatedInContent appends a "Related" list to each entry's content.
+	RelatedInContent bool
+}
+
+// item is an entry as rendered: the stored entry and its related entries.
+type item struct {
+	store.Item
+	Related []relatedRef
+}
+
+// relatedRef is a related entry, as the feeds link it.
+type relatedRef struct {
+	store.Ref
+	Score float64
+}
+
+// Hints finds related entries: the aggregator's related index.
+type Hints interface {
+	Related(rowID int64, max int) []related.Hit
 }
 
 // format is one output format.
@@ -65,6 +87,7 @@ type rendered struct {
 // Server is the HTTP handler for the published feeds.
 type Server struct {
 	store   *store.Store
+	hints   Hints
 	log     *slog.Logger
 	now     func() time.Time
 	started time.Time
@@ -78,8 +101,10 @@ type Server struct {
 
 // New returns a Server reading from st. now is the clock (time.Now outside
 // tests); it decides when entries held back for their future date appear.
-func New(st *store.Store, settings Settings, now func() time.Time, log *slog.Logger) *Server {
-	s := &Server{store: st, log: log, now: now, started: now().UTC(), settings: settings, cache: map[string]*rendered{}}
+//
+// hints may be nil: entries then have no related entries.
+func New(st *store.Store, hints Hints, settings Settings, now func() time.Time, log *slog.Logger) *Server {
+	s := &Server{store: st, hints: hints, log: log, now: now, started: now().UTC(), settings: settings, cache: map[string]*rendered{}}
 	s.mux = http.NewServeMux()
 	for _, ext := range []string{"atom", "rss", "json"} {
 		s.mux.HandleFunc("GET /feed."+ext, func(w http.ResponseWriter, r *http.Request) { s.serveFeed(w, r, ext) })
@@ -130,7 +155,11 @@ func (s *Server) render(ctx context.Context, ext string) (*rendered, error) {
 		(out.expires.IsZero() || now.Before(out.expires)) {
 		return out, nil
 	}
-	items, err := s.store.Latest(ctx, now, s.settings.ItemsPerFeed)
+	stored, err := s.store.Latest(ctx, now, s.settings.ItemsPerFeed)
+	if err != nil {
+		return nil, err
+	}
+	items, err := s.withRelated(ctx, stored)
 	if err != nil {
 		return nil, err
 	}
@@ -142,8 +171,10 @@ func (s *Server) render(ctx context.Context, ext string) (*rendered, error) {
 		Title:   s.settings.Title,
 		BaseURL: s.settings.BaseURL,
 		SelfURL: s.settings.BaseURL + "feed." + ext,
-		Updated: latestChange(items, s.started),
+		Updated: latestChange(stored, s.started),
 		Items:   items,
+
+		RelatedInContent: s.settings.RelatedInContent,
 	}
 	f := formats[ext]
 	body, err := f.render(data)
@@ -211,6 +242,34 @@ func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	json.NewEncoder(w).Encode(report)
+}
+
+// withRelated pairs each stored entry with its related entries.
+func (s *Server) withRelated(ctx context.Context, stored []store.Item) ([]item, error) {
+	items := make([]item, len(stored))
+	hits := make([][]related.Hit, len(stored))
+	var ids []int64
+	for i := range stored {
+		items[i].Item = stored[i]
+		if s.hints != nil && s.settings.RelatedMax > 0 {
+			hits[i] = s.hints.Related(stored[i].RowID, s.settings.RelatedMax)
+			for _, h := range hits[i] {
+				ids = append(ids, h.ID)
+			}
+		}
+	}
+	refs, err := s.store.Refs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range items {
+		for _, h := range hits[i] {
+			if r, ok := refs[h.ID]; ok {
+				items[i].Related = append(items[i].Related, relatedRef{Ref: r, Score: h.Score})
+			}
+		}
+	}
+	return items, nil
 }
 
 // latestChange is when the newest of items was last written, or fallback

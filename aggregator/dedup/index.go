@@ -81,6 +81,15 @@ func (ix *Index) Add(d Doc) {
 	}
 }
 
+// Remove drops the entry with id, if indexed.
+func (ix *Index) Remove(id int64) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if d, ok := ix.docs[id]; ok {
+		ix.remove(d)
+	}
+}
+
 // Find returns the entry of another source, seen within the window before
 // d.At, that d duplicates: one with the same URL, else the most similar text
 // above Threshold. Among equals the earliest wins.

@@ -214,29 +214,47 @@ func (ix *Index) Related(id int64, max int) []Hit {
 	for i, t := range q.terms {
 		query[t] = float64(q.tfs[i])
 	}
-	first := ix.rank(slot, query)
-	if len(first) == 0 {
+	first, matched := ix.rank(slot, query)
+	// Only entries that share at least two telling words with this one can
+	// be related: one word in common is a coincidence.
+	eligible := map[int64]bool{}
+	var top []Hit
+	for _, h := range first {
+		if matched[h.ID] >= 2 {
+			eligible[h.ID] = true
+			if len(top) < ix.cfg.FeedbackDocs && h.Score >= feedbackMin {
+				top = append(top, h)
+			}
+		}
+	}
+	if len(eligible) == 0 {
 		return nil
 	}
-	if ix.cfg.Feedback > 0 {
-		ix.expand(query, first[:min(len(first), ix.cfg.FeedbackDocs)], float64(q.length))
-		first = ix.rank(slot, query)
+	ranked := first
+	if ix.cfg.Feedback > 0 && len(top) > 0 {
+		ix.expand(query, top, float64(q.length))
+		ranked, _ = ix.rank(slot, query)
 	}
-	hits := first[:0]
-	for _, h := range first {
-		if h.Score >= ix.cfg.MinScore {
+	var hits []Hit
+	for _, h := range ranked {
+		if eligible[h.ID] && h.Score >= ix.cfg.MinScore {
 			hits = append(hits, h)
-		}
-		if len(hits) == max {
-			break
+			if len(hits) == max {
+				break
+			}
 		}
 	}
 	return hits
 }
 
+// feedbackMin is the least first-pass score of an entry that lends its
+// words to the second pass.
+const feedbackMin = 0.05
+
 // rank scores every entry sharing a useful term with query, relative to
-// the score of the query's own entry, lifted and softened, best first.
-func (ix *Index) rank(self uint32, query map[uint32]float64) []Hit {
+// the score of the query's own entry, lifted and softened, best first. It
+// also says how many of the query's terms each entry has.
+func (ix *Index) rank(self uint32, query map[uint32]float64) ([]Hit, map[int64]int) {
 	q := ix.slots[self]
 	n := float64(len(ix.byID))
 	avgLen := ix.totalLen / max1(n)
@@ -251,6 +269,7 @@ func (ix *Index) rank(self uint32, query map[uint32]float64) []Hit {
 	}
 	slices.Sort(terms)
 	scores := map[uint32]float64{}
+	matched := map[uint32]int{}
 	selfScore := 0.0
 	for _, t := range terms {
 		qw := query[t]
@@ -266,13 +285,15 @@ func (ix *Index) rank(self uint32, query map[uint32]float64) []Hit {
 				selfScore += s
 			} else {
 				scores[p.slot] += s
+				matched[p.slot]++
 			}
 		}
 	}
 	if selfScore == 0 {
-		return nil
+		return nil, nil
 	}
 	hits := make([]Hit, 0, len(scores))
+	matchedByID := make(map[int64]int, len(matched))
 	for s, raw := range scores {
 		d := ix.slots[s]
 		if q.group != 0 && (d.group == q.group || d.id == q.group) || d.group == q.id {
@@ -286,6 +307,7 @@ func (ix *Index) rank(self uint32, query map[uint32]float64) []Hit {
 		score *= 1 + ix.cfg.CategoryLift*float64(shared(q.categories, d.categories))
 		score /= 1 + float64(gap)/float64(ix.cfg.Window) // half as close at the window's edge
 		hits = append(hits, Hit{ID: d.id, Score: score})
+		matchedByID[d.id] = matched[s]
 	}
 	slices.SortFunc(hits, func(a, b Hit) int {
 		switch {
@@ -300,7 +322,7 @@ func (ix *Index) rank(self uint32, query map[uint32]float64) []Hit {
 		}
 		return 0
 	})
-	return hits
+	return hits, matchedByID
 }
 
 // expand adds to query the words of the top entries, each entry scaled to

@@ -98,7 +98,7 @@ func TestRelated(t *testing.T) {
 
 func TestSharedCategoriesLift(t *testing.T) {
 	base := []Doc{
-		{ID: 1, Title: "Oil prices", Text: "Oil prices climbed on supply fears.", At: at},
+		{ID: 1, Title: "Oil tanker prices", Text: "Oil tanker prices climbed on supply fears.", At: at},
 		{ID: 2, Title: "Oil output", Text: "Oil output fell at the wells.", At: at},
 		{ID: 3, Title: "Oil tanker", Text: "An oil tanker ran aground.", At: at},
 		{ID: 4, Title: "Kayaks", Text: "Kayak routes for beginners on calm water.", At: at},

@@ -137,6 +137,69 @@ func (s *Store) SavePoll(ctx context.Context, p Poll) (PollCounts, []Saved, erro
 	return counts, saved, nil
 }
 
+// Ref is what a link to an entry needs.
+type Ref struct {
+	ID    string // public id
+	URL   string
+	Title string
+}
+
+// Refs returns the entries with the given row ids that still exist.
+func (s *Store) Refs(ctx context.Context, rowIDs []int64) (map[int64]Ref, error) {
+	out := make(map[int64]Ref, len(rowIDs))
+	if len(rowIDs) == 0 {
+		return out, nil
+	}
+	rows, err := s.reader.QueryContext(ctx, `
+		SELECT id, public_id, url, title FROM entries WHERE id IN (SELECT value FROM json_each(?))`, jsonInts(rowIDs))
+	if err != nil {
+		return nil, fmt.Errorf("entry refs: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var r Ref
+		if err := rows.Scan(&id, &r.ID, &r.URL, &r.Title); err != nil {
+			return nil, fmt.Errorf("entry refs: %w", err)
+		}
+		out[id] = r
+	}
+	return out, rows.Err()
+}
+
+// Text is an entry's text, for the related-entries index.
+type Text struct {
+	RowID       int64
+	Title       string
+	Text        string
+	At          time.Time // published, else first seen
+	DuplicateOf int64
+}
+
+// TextsSince returns the entries of active sources published (or, undated,
+// first seen) at or after since.
+func (s *Store) TextsSince(ctx context.Context, since time.Time) ([]Text, error) {
+	rows, err := s.reader.QueryContext(ctx, `
+		SELECT e.id, e.title, e.content_text, coalesce(e.published, e.first_seen), coalesce(e.duplicate_of, 0)
+		FROM entries e JOIN sources s ON s.id = e.source_id
+		WHERE s.active = 1 AND coalesce(e.published, e.first_seen) >= ?`, since.Unix())
+	if err != nil {
+		return nil, fmt.Errorf("entry texts: %w", err)
+	}
+	defer rows.Close()
+	var out []Text
+	for rows.Next() {
+		var t Text
+		var at int64
+		if err := rows.Scan(&t.RowID, &t.Title, &t.Text, &at, &t.DuplicateOf); err != nil {
+			return nil, fmt.Errorf("entry texts: %w", err)
+		}
+		t.At = fromUnix(at)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
 // Fingerprinted is a recent entry with its text sketch, for rebuilding the
 // duplicate index at start.
 type Fingerprinted struct {
@@ -261,7 +324,7 @@ func (s *Store) addCopies(ctx context.Context, items []Item) error {
 			CASE WHEN s.name <> '' THEN s.name WHEN s.title <> '' THEN s.title ELSE s.url END
 		FROM entries d JOIN sources s ON s.id = d.source_id
 		WHERE s.active = 1 AND d.duplicate_of IN (SELECT value FROM json_each(?))
-		ORDER BY d.first_seen, d.id`, jsonIDs(items))
+		ORDER BY d.first_seen, d.id`, jsonInts(rowIDs(items)))
 	if err != nil {
 		return fmt.Errorf("copies of entries: %w", err)
 	}
@@ -279,15 +342,23 @@ func (s *Store) addCopies(ctx context.Context, items []Item) error {
 	return rows.Err()
 }
 
-// jsonIDs writes the row ids of items as a JSON array, for json_each.
-func jsonIDs(items []Item) string {
+func rowIDs(items []Item) []int64 {
+	ids := make([]int64, len(items))
+	for i := range items {
+		ids[i] = items[i].RowID
+	}
+	return ids
+}
+
+// jsonInts writes ids as a JSON array, for json_each.
+func jsonInts(ids []int64) string {
 	var b strings.Builder
 	b.WriteByte('[')
-	for i, it := range items {
+	for i, id := range ids {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString(strconv.FormatInt(it.RowID, 10))
+		b.WriteString(strconv.FormatInt(id, 10))
 	}
 	b.WriteByte(']')
 	return b.String()

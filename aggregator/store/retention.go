@@ -9,18 +9,18 @@ import (
 // Prune deletes the entries published (or, without a date, first seen)
 // before cutoff, except the newest keep of each source, and leaves a
 // tombstone for each so that a source listing them again does not bring
-// them back. It returns how many entries it deleted.
-func (s *Store) Prune(ctx context.Context, now, cutoff time.Time, keep int) (int, error) {
+// them back. It returns the row ids of the entries it deleted.
+func (s *Store) Prune(ctx context.Context, now, cutoff time.Time, keep int) ([]int64, error) {
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, fmt.Errorf("prune: %w", err)
+		return nil, fmt.Errorf("prune: %w", err)
 	}
 	defer tx.Rollback()
 	_, err = tx.ExecContext(ctx, `
 		CREATE TEMP TABLE IF NOT EXISTS doomed (id INTEGER PRIMARY KEY);
 		DELETE FROM doomed;`)
 	if err != nil {
-		return 0, fmt.Errorf("prune: %w", err)
+		return nil, fmt.Errorf("prune: %w", err)
 	}
 	_, err = tx.ExecContext(ctx, `
 		INSERT INTO doomed (id)
@@ -31,24 +31,36 @@ func (s *Store) Prune(ctx context.Context, now, cutoff time.Time, keep int) (int
 			FROM entries)
 		WHERE at < ? AND rank > ?`, cutoff.Unix(), keep)
 	if err != nil {
-		return 0, fmt.Errorf("prune: choose entries: %w", err)
+		return nil, fmt.Errorf("prune: choose entries: %w", err)
 	}
 	_, err = tx.ExecContext(ctx, `
 		INSERT OR IGNORE INTO tombstones (source_id, key, pruned_at)
 		SELECT source_id, key, ? FROM entries WHERE id IN (SELECT id FROM doomed)`, now.Unix())
 	if err != nil {
-		return 0, fmt.Errorf("prune: tombstones: %w", err)
+		return nil, fmt.Errorf("prune: tombstones: %w", err)
 	}
-	res, err := tx.ExecContext(ctx, `DELETE FROM entries WHERE id IN (SELECT id FROM doomed)`)
+	rows, err := tx.QueryContext(ctx, `DELETE FROM entries WHERE id IN (SELECT id FROM doomed) RETURNING id`)
 	if err != nil {
-		return 0, fmt.Errorf("prune: delete: %w", err)
+		return nil, fmt.Errorf("prune: delete: %w", err)
 	}
-	n, _ := res.RowsAffected()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("prune: delete: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("prune: delete: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("prune: %w", err)
+		return nil, fmt.Errorf("prune: %w", err)
 	}
-	if n > 0 {
+	if len(ids) > 0 {
 		s.bump()
 	}
-	return int(n), nil
+	return ids, nil
 }

@@ -36,13 +36,14 @@ func openPipeline(ctx context.Context, cfg *config.Config, log *slog.Logger) (*p
 		UserAgent:    userAgent(cfg.BaseURL),
 	})
 	p := aggregator.NewPoller(st, f, aggregator.PollerOptions{
-		Now:         time.Now,
-		Log:         log,
-		Workers:     cfg.Fetch.Workers,
-		PerHost:     cfg.Fetch.PerHost,
-		DedupWindow: cfg.Dedup.Window.Std(),
+		Now:           time.Now,
+		Log:           log,
+		Workers:       cfg.Fetch.Workers,
+		PerHost:       cfg.Fetch.PerHost,
+		DedupWindow:   cfg.Dedup.Window.Std(),
+		RelatedWindow: cfg.Related.Window.Std(),
 	})
-	if err := p.LoadDuplicates(ctx); err != nil {
+	if err := p.LoadIndexes(ctx); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("load recent entries: %w", err)
 	}

@@ -81,7 +81,7 @@ func serve(path string, cfg *config.Config, ov overrides, log *slog.Logger) erro
 		}
 	}()
 
-	pub := publisher.New(p.store, publisherSettings(cfg), time.Now, log)
+	pub := publisher.New(p.store, p.poller, publisherSettings(cfg), time.Now, log)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
@@ -150,5 +150,11 @@ func reload(path string, old *config.Config, ov overrides, p *pipeline, pub *pub
 }
 
 func publisherSettings(cfg *config.Config) publisher.Settings {
-	return publisher.Settings{Title: cfg.Title, BaseURL: cfg.BaseURL, ItemsPerFeed: cfg.ItemsPerFeed}
+	return publisher.Settings{
+		Title:            cfg.Title,
+		BaseURL:          cfg.BaseURL,
+		ItemsPerFeed:     cfg.ItemsPerFeed,
+		RelatedMax:       cfg.Related.Max,
+		RelatedInContent: cfg.Related.ShowInContent(),
+	}
 }
