@@ -88,7 +88,7 @@ func (e *env) poll(t aggregator.Target) aggregator.Result {
 // items returns every stored entry of active sources, newest first.
 func (e *env) items() []store.Item {
 	e.t.Helper()
-	items, err := e.store.Latest(context.Background(), e.clock.Now(), 1000)
+	items, err := e.store.Latest(context.Background(), e.clock.Now(), 1000, "")
 	if err != nil {
 		e.t.Fatal(err)
 	}

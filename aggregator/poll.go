@@ -29,7 +29,8 @@ import (
 // Target is a source to poll, with the settings that apply to it.
 type Target struct {
 	Source      config.Source
-	FutureDates string // config.FutureClamp (the default when empty), FutureHold or FutureKeep
+	FutureDates string      // config.FutureClamp (the default when empty), FutureHold or FutureKeep
+	Categories  *Categories // nil: no categories, no filters
 }
 
 // Outcome says how a poll ended.
@@ -121,7 +122,7 @@ func (p *Poller) LoadIndexes(ctx context.Context) error {
 		return err
 	}
 	for _, t := range texts {
-		p.related.Add(related.Doc{ID: t.RowID, Title: t.Title, Text: t.Text, At: t.At, Group: t.DuplicateOf})
+		p.related.Add(related.Doc{ID: t.RowID, Title: t.Title, Text: t.Text, At: t.At, Group: t.DuplicateOf, Categories: t.Categories})
 	}
 	recent, err := p.store.FirstSeenSince(ctx, p.now().Add(-p.dedupWindow))
 	if err != nil {
@@ -226,10 +227,16 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 	if urlIdentity && !st.URLIdentity {
 		p.log.Warn("GUIDs missing or repeated: identifying entries by URL from now on", "source", t.Source.URL)
 	}
+	if t.Categories != nil {
+		t.Categories.categorizeEntries(t.Source.URL, sourceName(t.Source, st, parsed.Feed.Title), entries)
+	}
 	sketches := sketch(entries)
 	p.saveMu.Lock()
 	defer p.saveMu.Unlock()
 	for i := range entries {
+		if entries[i].Filtered {
+			continue
+		}
 		doc := dedup.Doc{Source: st.ID, URL: entries[i].URL, At: at, Sketch: sketches[i]}
 		if m, ok := p.duplicates.Find(doc); ok {
 			entries[i].DuplicateOf = m.ID
@@ -253,9 +260,29 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 	for _, s := range saved {
 		e := &entries[s.Index]
 		p.duplicates.Add(dedup.Doc{ID: s.RowID, Source: st.ID, URL: e.URL, At: at, Sketch: sketches[s.Index], Original: e.DuplicateOf})
-		p.related.Add(related.Doc{ID: s.RowID, Title: e.Title, Text: e.ContentText, At: e.PublishedOr(at), Group: e.DuplicateOf})
+		p.related.Add(related.Doc{ID: s.RowID, Title: e.Title, Text: e.ContentText, At: e.PublishedOr(at), Group: e.DuplicateOf, Categories: slugs(e.Categories)})
 	}
 	return Result{Outcome: Updated, Counts: counts, URLIdentity: urlIdentity}
+}
+
+// sourceName is the name a source is shown under: its configured name, else
+// the feed's title, else its URL.
+func sourceName(src config.Source, st store.SourceState, feedTitle string) string {
+	if src.Name != "" {
+		return src.Name
+	}
+	if t := normalize.PlainText(feedTitle); t != "" {
+		return t
+	}
+	return st.DisplayName()
+}
+
+func slugs(cats []entry.Category) []string {
+	out := make([]string, len(cats))
+	for i, c := range cats {
+		out[i] = c.Slug
+	}
+	return out
 }
 
 // sketch computes the text sketch of each entry, for duplicate detection,
@@ -263,6 +290,9 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 func sketch(entries []entry.Entry) []dedup.Sketch {
 	out := make([]dedup.Sketch, len(entries))
 	for i := range entries {
+		if entries[i].Filtered {
+			continue
+		}
 		if s, ok := dedup.NewSketch(entries[i].ContentText); ok {
 			out[i] = s
 			entries[i].Sketch, _ = s.MarshalBinary()

@@ -14,9 +14,10 @@ import (
 
 // Targets returns the sources of cfg with the settings that apply to each.
 func Targets(cfg *config.Config) []Target {
+	cats := NewCategories(cfg)
 	out := make([]Target, len(cfg.Sources))
 	for i, s := range cfg.Sources {
-		out[i] = Target{Source: s, FutureDates: cfg.SourceFutureDates(s)}
+		out[i] = Target{Source: s, FutureDates: cfg.SourceFutureDates(s), Categories: cats}
 	}
 	return out
 }

@@ -6,7 +6,10 @@
 // pass. Defaults are filled in for every optional key.
 package config
 
-import "time"
+import (
+	"regexp"
+	"time"
+)
 
 // Config is a loaded, validated and defaulted configuration.
 type Config struct {
@@ -22,7 +25,10 @@ type Config struct {
 	KeepPerSource int      `yaml:"keep_per_source"`
 	Fetch         Fetch    `yaml:"fetch"`
 	Dedup         Dedup    `yaml:"dedup"`
-	Related       Related  `yaml:"related"`
+	Related       Related    `yaml:"related"`
+	Categories    Categories `yaml:"categories"`
+	Keep          []Rule     `yaml:"keep"`  // global filter: only entries matching one of these
+	Block         []Rule     `yaml:"block"` // global filter: never entries matching one of these
 	Sources       []Source `yaml:"sources"`
 
 	// Path is the file the config was read from.
@@ -46,6 +52,27 @@ type Dedup struct {
 	Window Duration `yaml:"window"`
 }
 
+// Categories configures how entries are categorised.
+type Categories struct {
+	// Aliases map a label onto another ("AI": "ai", "人工智能": "ai").
+	Aliases map[string]string `yaml:"aliases"`
+	// Rules give a category to every entry they match.
+	Rules []Rule `yaml:"rules"`
+}
+
+// Rule matches entries by words, phrases or a regular expression; see
+// categorize.Rule. In keep and block filters Category is not used.
+type Rule struct {
+	Category string   `yaml:"category"`
+	Any      []string `yaml:"any"`
+	All      []string `yaml:"all"`
+	Regex    string   `yaml:"regex"`
+	Fields   []string `yaml:"fields"`
+
+	// Compiled is Regex compiled, case-insensitive.
+	Compiled *regexp.Regexp `yaml:"-"`
+}
+
 // Related configures the related-entry hints.
 type Related struct {
 	Max       int      `yaml:"max"`        // hints per entry, 0 to 20
@@ -64,6 +91,11 @@ type Source struct {
 	Encoding    string `yaml:"encoding"`
 	FutureDates string `yaml:"future_dates"`
 	Timezone    string `yaml:"timezone"`
+
+	Categories        []string `yaml:"categories"`
+	UseFeedCategories bool     `yaml:"use_feed_categories"`
+	Keep              []Rule   `yaml:"keep"`
+	Block             []Rule   `yaml:"block"`
 
 	// Zone is Timezone loaded, or the config's zone when it is empty: the
 	// zone of this source's dates that name none.

@@ -210,6 +210,16 @@ func (c *Config) validate(doc *yaml.Node, errs *Error) {
 	}
 	c.Fetch.validate(doc, errs)
 
+	for i := range c.Categories.Rules {
+		validateRule(&c.Categories.Rules[i], true, doc, errs, "categories", "rules", i)
+	}
+	for i := range c.Keep {
+		validateRule(&c.Keep[i], false, doc, errs, "keep", i)
+	}
+	for i := range c.Block {
+		validateRule(&c.Block[i], false, doc, errs, "block", i)
+	}
+
 	if len(c.Sources) == 0 {
 		errs.add(lineOf(doc), "sources: at least one source is required")
 	}
@@ -245,6 +255,12 @@ func (c *Config) validate(doc *yaml.Node, errs *Error) {
 		if s.FutureDates != "" && !validFuture(s.FutureDates) {
 			errs.add(lineOf(doc, "sources", i, "future_dates"), "future_dates must be clamp, hold or keep, not %q", s.FutureDates)
 		}
+		for j := range s.Keep {
+			validateRule(&s.Keep[j], false, doc, errs, "sources", i, "keep", j)
+		}
+		for j := range s.Block {
+			validateRule(&s.Block[j], false, doc, errs, "sources", i, "block", j)
+		}
 		s.Zone = c.Location
 		if s.Timezone != "" {
 			if z, err := time.LoadLocation(s.Timezone); err != nil {
@@ -271,6 +287,34 @@ func (f *Fetch) validate(doc *yaml.Node, errs *Error) {
 	}
 	if f.PerHost < 1 || f.PerHost > f.Workers {
 		errs.add(lineOf(doc, "fetch", "per_host"), "fetch.per_host must be between 1 and fetch.workers")
+	}
+}
+
+// validateRule checks a rule found at path and compiles its regex.
+func validateRule(r *Rule, needCategory bool, doc *yaml.Node, errs *Error, path ...any) {
+	line := lineOf(doc, path...)
+	if needCategory && strings.TrimSpace(r.Category) == "" {
+		errs.add(line, "a category rule needs a category")
+	}
+	if !needCategory && r.Category != "" {
+		errs.add(lineOf(doc, append(path, "category")...), "a keep or block filter gives no category")
+	}
+	if len(r.Any) == 0 && len(r.All) == 0 && r.Regex == "" {
+		errs.add(line, "a rule needs any, all or regex")
+	}
+	if r.Regex != "" {
+		re, err := regexp.Compile("(?i)" + r.Regex)
+		if err != nil {
+			errs.add(lineOf(doc, append(path, "regex")...), "bad regex %q: %v", r.Regex, err)
+		}
+		r.Compiled = re
+	}
+	for i, f := range r.Fields {
+		switch f {
+		case "title", "content", "author", "url", "source":
+		default:
+			errs.add(lineOf(doc, append(path, "fields", i)...), "unknown field %q: use title, content, author, url or source", f)
+		}
 	}
 }
 

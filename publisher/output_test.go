@@ -40,7 +40,7 @@ func reparse(t *testing.T, body []byte, format string) []parsed {
 
 func TestOutputsAgreeWithTheStore(t *testing.T) {
 	s := newSite(t, filepath.Join(t.TempDir(), "t.db"), exampleFeeds)
-	stored, err := s.store.Latest(context.Background(), time.Now(), 50)
+	stored, err := s.store.Latest(context.Background(), time.Now(), 50, "")
 	if err != nil {
 		t.Fatal(err)
 	}

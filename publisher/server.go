@@ -155,7 +155,7 @@ func (s *Server) render(ctx context.Context, ext string) (*rendered, error) {
 		(out.expires.IsZero() || now.Before(out.expires)) {
 		return out, nil
 	}
-	stored, err := s.store.Latest(ctx, now, s.settings.ItemsPerFeed)
+	stored, err := s.store.Latest(ctx, now, s.settings.ItemsPerFeed, "")
 	if err != nil {
 		return nil, err
 	}

@@ -29,6 +29,12 @@ type Entry struct {
 	// Hash is a digest of what the feed said about the entry; a change means
 	// the entry was edited.
 	Hash string
+	// FeedCategories are the categories the feed gives the entry.
+	FeedCategories []string
+
+	// Set by the poller.
+	Categories []Category // after aliases, rules and the source's own
+	Filtered   bool       // kept out by a keep or block filter: remembered, not stored
 
 	// Set by the poller, for duplicates across sources.
 	Sketch      []byte // encoded dedup.Sketch of ContentText; nil when too short to compare
@@ -37,6 +43,12 @@ type Entry struct {
 	// Set by the store.
 	ID        string    // stable public id, see ID
 	FirstSeen time.Time // UTC time of the poll that first stored the entry
+}
+
+// Category is a category label and its URL slug.
+type Category struct {
+	Label string
+	Slug  string
 }
 
 // namespace is the UUID namespace of Tributary entry ids.

@@ -149,7 +149,12 @@ func (n *Normalizer) entry(it *gofeed.Item, base *url.URL, opts Options) entry.E
 	updated := itemDate(firstNonEmpty(it.Updated, extText(it, "dcterms", "modified")), it.UpdatedParsed, opts.Location)
 	e.Published = PublishedDate(Dates{Published: published, Updated: updated, URL: e.URL}, opts.Now, opts.KeepFuture)
 	e.Updated = UpdatedDate(updated, opts.Now)
-	e.Hash = hashOf(e.URL, e.Title, e.Author, e.ContentHTML, it.Published, it.Updated)
+	for _, c := range it.Categories {
+		if c = strings.TrimSpace(stripControls(c)); c != "" && len(e.FeedCategories) < 20 {
+			e.FeedCategories = append(e.FeedCategories, truncate(c, 100))
+		}
+	}
+	e.Hash = hashOf(e.URL, e.Title, e.Author, e.ContentHTML, it.Published, it.Updated, strings.Join(e.FeedCategories, "\x00"))
 	return e
 }
 

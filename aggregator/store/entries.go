@@ -34,7 +34,7 @@ type Poll struct {
 // were already stored as they are, and those pruned before (tombstoned).
 // Duplicates counts the new entries that duplicate another source's.
 type PollCounts struct {
-	New, Updated, Unchanged, Duplicates int
+	New, Updated, Unchanged, Duplicates, Filtered int
 }
 
 // Saved is an entry that a poll inserted or changed.
@@ -86,8 +86,8 @@ func (s *Store) SavePoll(ctx context.Context, p Poll) (PollCounts, []Saved, erro
 
 	upsert, err := tx.PrepareContext(ctx, `
 		INSERT INTO entries (public_id, source_id, key, url, title, author, content_html, content_text,
-			published, updated, first_seen, modified_at, hash, fingerprint, duplicate_of)
-		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15
+			published, updated, first_seen, modified_at, hash, fingerprint, duplicate_of, feed_categories)
+		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16
 		-- a pruned entry that the feed lists again stays pruned
 		WHERE NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.source_id = ?2 AND t.key = ?3)
 		ON CONFLICT (source_id, key) DO UPDATE SET
@@ -95,7 +95,8 @@ func (s *Store) SavePoll(ctx context.Context, p Poll) (PollCounts, []Saved, erro
 			content_html = excluded.content_html, content_text = excluded.content_text,
 			published = excluded.published,
 			updated = coalesce(excluded.updated, excluded.modified_at),
-			modified_at = excluded.modified_at, hash = excluded.hash, fingerprint = excluded.fingerprint
+			modified_at = excluded.modified_at, hash = excluded.hash, fingerprint = excluded.fingerprint,
+			feed_categories = excluded.feed_categories
 		WHERE entries.hash <> excluded.hash
 		RETURNING id, first_seen, duplicate_of IS NOT NULL`)
 	if err != nil {
@@ -105,12 +106,20 @@ func (s *Store) SavePoll(ctx context.Context, p Poll) (PollCounts, []Saved, erro
 
 	at := p.At.Unix()
 	for i, e := range p.Entries {
+		if e.Filtered {
+			// Kept out by a filter: remembered, and gone if it was stored.
+			if err := forget(ctx, tx, sourceID, e.Key, at); err != nil {
+				return PollCounts{}, nil, fmt.Errorf("filter entry %q of %s: %w", e.Key, p.SourceURL, err)
+			}
+			counts.Filtered++
+			continue
+		}
 		var rowID, firstSeen int64
 		var duplicate bool
 		dup := sql.NullInt64{Int64: e.DuplicateOf, Valid: e.DuplicateOf != 0}
 		err := upsert.QueryRowContext(ctx,
 			entry.ID(p.SourceURL, e.Key), sourceID, e.Key, e.URL, e.Title, e.Author, e.ContentHTML, e.ContentText,
-			nullTime(e.Published), nullTime(e.Updated), at, at, e.Hash, e.Sketch, dup,
+			nullTime(e.Published), nullTime(e.Updated), at, at, e.Hash, e.Sketch, dup, jsonStrings(e.FeedCategories),
 		).Scan(&rowID, &firstSeen, &duplicate)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
@@ -126,12 +135,15 @@ func (s *Store) SavePoll(ctx context.Context, p Poll) (PollCounts, []Saved, erro
 		default:
 			counts.Updated++
 		}
+		if err := setCategories(ctx, tx, rowID, e.Categories); err != nil {
+			return PollCounts{}, nil, fmt.Errorf("save categories of %q of %s: %w", e.Key, p.SourceURL, err)
+		}
 		saved = append(saved, Saved{Index: i, RowID: rowID})
 	}
 	if err := tx.Commit(); err != nil {
 		return PollCounts{}, nil, fmt.Errorf("save poll of %s: %w", p.SourceURL, err)
 	}
-	if counts.New+counts.Updated > 0 {
+	if counts.New+counts.Updated+counts.Filtered > 0 {
 		s.bump()
 	}
 	return counts, saved, nil
@@ -174,13 +186,15 @@ type Text struct {
 	Text        string
 	At          time.Time // published, else first seen
 	DuplicateOf int64
+	Categories  []string // slugs
 }
 
 // TextsSince returns the entries of active sources published (or, undated,
 // first seen) at or after since.
 func (s *Store) TextsSince(ctx context.Context, since time.Time) ([]Text, error) {
 	rows, err := s.reader.QueryContext(ctx, `
-		SELECT e.id, e.title, e.content_text, coalesce(e.published, e.first_seen), coalesce(e.duplicate_of, 0)
+		SELECT e.id, e.title, e.content_text, coalesce(e.published, e.first_seen), coalesce(e.duplicate_of, 0),
+			coalesce((SELECT group_concat(slug, ' ') FROM entry_categories WHERE entry_id = e.id), '')
 		FROM entries e JOIN sources s ON s.id = e.source_id
 		WHERE s.active = 1 AND coalesce(e.published, e.first_seen) >= ?`, since.Unix())
 	if err != nil {
@@ -191,10 +205,12 @@ func (s *Store) TextsSince(ctx context.Context, since time.Time) ([]Text, error)
 	for rows.Next() {
 		var t Text
 		var at int64
-		if err := rows.Scan(&t.RowID, &t.Title, &t.Text, &at, &t.DuplicateOf); err != nil {
+		var cats string
+		if err := rows.Scan(&t.RowID, &t.Title, &t.Text, &at, &t.DuplicateOf, &cats); err != nil {
 			return nil, fmt.Errorf("entry texts: %w", err)
 		}
 		t.At = fromUnix(at)
+		t.Categories = strings.Fields(cats)
 		out = append(out, t)
 	}
 	return out, rows.Err()
@@ -266,7 +282,9 @@ type SourceRef struct {
 // Entries of "hold" sources dated after now are left out, and so are
 // duplicates of an entry another active source published first (that entry
 // lists them in AlsoFrom).
-func (s *Store) Latest(ctx context.Context, now time.Time, limit int) ([]Item, error) {
+//
+// With a category slug, only entries of that category are returned.
+func (s *Store) Latest(ctx context.Context, now time.Time, limit int, category string) ([]Item, error) {
 	rows, err := s.reader.QueryContext(ctx, `
 		SELECT e.id, e.public_id, e.key, e.url, e.title, e.author, e.content_html, e.content_text,
 			e.published, e.updated, e.first_seen, e.modified_at, e.hash,
@@ -276,8 +294,9 @@ func (s *Store) Latest(ctx context.Context, now time.Time, limit int) ([]Item, e
 		WHERE s.active = 1 AND NOT (s.future_dates = 'hold' AND e.published > ?)
 			AND NOT EXISTS (SELECT 1 FROM entries o JOIN sources os ON os.id = o.source_id
 				WHERE o.id = e.duplicate_of AND os.active = 1)
+			AND (? = '' OR EXISTS (SELECT 1 FROM entry_categories c WHERE c.entry_id = e.id AND c.slug = ?))
 		ORDER BY coalesce(e.published, e.first_seen) DESC, e.first_seen DESC, e.id DESC
-		LIMIT ?`, now.Unix(), limit)
+		LIMIT ?`, now.Unix(), category, category, limit)
 	if err != nil {
 		return nil, fmt.Errorf("latest entries: %w", err)
 	}
@@ -304,6 +323,9 @@ func (s *Store) Latest(ctx context.Context, now time.Time, limit int) ([]Item, e
 	}
 	rows.Close()
 	if err := s.addCopies(ctx, items); err != nil {
+		return nil, err
+	}
+	if err := s.addCategories(ctx, items); err != nil {
 		return nil, err
 	}
 	return items, nil

@@ -58,6 +58,17 @@ var migrations = []string{
 	ALTER TABLE entries ADD COLUMN duplicate_of INTEGER REFERENCES entries(id) ON DELETE SET NULL;
 	ALTER TABLE entries ADD COLUMN fingerprint BLOB;
 	CREATE INDEX entries_duplicate_of ON entries (duplicate_of) WHERE duplicate_of IS NOT NULL;`,
+
+	// 3: categories.
+	`ALTER TABLE entries ADD COLUMN feed_categories TEXT NOT NULL DEFAULT '[]'; -- JSON array
+	CREATE TABLE entry_categories (
+		entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+		slug     TEXT NOT NULL,
+		label    TEXT NOT NULL,
+		PRIMARY KEY (entry_id, slug)
+	) WITHOUT ROWID;
+	CREATE INDEX entry_categories_slug ON entry_categories (slug, entry_id);
+	CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`,
 }
 
 // SchemaVersion is the schema version this code migrates databases to.

@@ -44,7 +44,7 @@ func TestOpenUsesWALAndMigratesOnce(t *testing.T) {
 	if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
 		t.Errorf("journal_mode = %q, %v", mode, err)
 	}
-	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != store.SchemaVersion() || version < 2 {
+	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != store.SchemaVersion() || version < 3 {
 		t.Errorf("user_version = %d, %v", version, err)
 	}
 }
@@ -100,7 +100,7 @@ func TestSavePollIsOneTransaction(t *testing.T) {
 	if state.ETag != `"old"` || state.BodyHash != "h1" || !state.LastPoll.Equal(t0) {
 		t.Errorf("validators of the failed poll were kept: %+v", state)
 	}
-	items, err := st.Latest(ctx, time.Now(), 10)
+	items, err := st.Latest(ctx, time.Now(), 10, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestInactiveSourcesLeaveTheFeeds(t *testing.T) {
 	if st.Generation() == gen {
 		t.Error("removing a source did not change the generation")
 	}
-	items, _ := st.Latest(ctx, time.Now(), 10)
+	items, _ := st.Latest(ctx, time.Now(), 10, "")
 	if len(items) != 1 || items[0].Title != "from-b" {
 		t.Errorf("latest = %+v", items)
 	}

@@ -29,6 +29,10 @@ func openPipeline(ctx context.Context, cfg *config.Config, log *slog.Logger) (*p
 		st.Close()
 		return nil, err
 	}
+	if _, err := aggregator.ApplyCategories(ctx, st, aggregator.NewCategories(cfg), time.Now()); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("categorise stored entries: %w", err)
+	}
 	f := fetch.New(fetch.Options{
 		Timeout:      cfg.Fetch.Timeout.Std(),
 		MaxBodyBytes: cfg.Fetch.MaxBodyBytes,

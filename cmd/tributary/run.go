@@ -144,6 +144,11 @@ func reload(path string, old *config.Config, ov overrides, p *pipeline, pub *pub
 		log.Error("reload refused, keeping the running config", "err", err)
 		return nil, nil, false
 	}
+	if changed, err := aggregator.ApplyCategories(context.Background(), p.store, aggregator.NewCategories(cfg), time.Now()); err != nil {
+		log.Error("categorise stored entries", "err", err)
+	} else if changed {
+		log.Info("categories changed: stored entries categorised again")
+	}
 	pub.SetSettings(publisherSettings(cfg))
 	log.Info("config reloaded", "sources", len(cfg.Sources))
 	return cfg, sched, true
