@@ -13,23 +13,23 @@ import (
 
 // Config is a loaded, validated and defaulted configuration.
 type Config struct {
-	Title         string   `yaml:"title"`
-	BaseURL       string   `yaml:"base_url"`
-	Listen        string   `yaml:"listen"`
-	Database      string   `yaml:"database"`
-	Schedule      string   `yaml:"schedule"`
-	Timezone      string   `yaml:"timezone"`
-	ItemsPerFeed  int      `yaml:"items_per_feed"`
-	FutureDates   string   `yaml:"future_dates"`
-	Retention     Duration `yaml:"retention"`
-	KeepPerSource int      `yaml:"keep_per_source"`
-	Fetch         Fetch    `yaml:"fetch"`
-	Dedup         Dedup    `yaml:"dedup"`
+	Title         string     `yaml:"title"`
+	BaseURL       string     `yaml:"base_url"`
+	Listen        string     `yaml:"listen"`
+	Database      string     `yaml:"database"`
+	Schedule      string     `yaml:"schedule"`
+	Timezone      string     `yaml:"timezone"`
+	ItemsPerFeed  int        `yaml:"items_per_feed"`
+	FutureDates   string     `yaml:"future_dates"`
+	Retention     Duration   `yaml:"retention"`
+	KeepPerSource int        `yaml:"keep_per_source"`
+	Fetch         Fetch      `yaml:"fetch"`
+	Dedup         Dedup      `yaml:"dedup"`
 	Related       Related    `yaml:"related"`
 	Categories    Categories `yaml:"categories"`
 	Keep          []Rule     `yaml:"keep"`  // global filter: only entries matching one of these
 	Block         []Rule     `yaml:"block"` // global filter: never entries matching one of these
-	Sources       []Source `yaml:"sources"`
+	Sources       []Source   `yaml:"sources"`
 
 	// Path is the file the config was read from.
 	Path string `yaml:"-"`
