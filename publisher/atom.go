@@ -20,8 +20,15 @@ type atomFeed struct {
 
 type atomEntry struct {
 	feeds.AtomEntry
-	Links  []atomLink  `xml:"link"`
-	Source *atomSource `xml:"source,omitempty"`
+	Links      []atomLink     `xml:"link"`
+	Categories []atomCategory `xml:"category"`
+	Source     *atomSource    `xml:"source,omitempty"`
+}
+
+type atomCategory struct {
+	Term   string `xml:"term,attr"`
+	Scheme string `xml:"scheme,attr,omitempty"`
+	Label  string `xml:"label,attr,omitempty"`
 }
 
 type atomLink struct {
@@ -56,12 +63,12 @@ func renderAtom(f *feedData) ([]byte, error) {
 		Entries: make([]*atomEntry, 0, len(f.Items)),
 	}
 	for i := range f.Items {
-		doc.Entries = append(doc.Entries, newAtomEntry(&f.Items[i], f.RelatedInContent))
+		doc.Entries = append(doc.Entries, newAtomEntry(&f.Items[i], f.RelatedInContent, f.BaseURL))
 	}
 	return marshalXML(doc)
 }
 
-func newAtomEntry(it *item, relatedInContent bool) *atomEntry {
+func newAtomEntry(it *item, relatedInContent bool, baseURL string) *atomEntry {
 	published := it.PublishedOr(it.FirstSeen)
 	updated := it.Updated
 	if updated.Before(published) {
@@ -92,6 +99,9 @@ func newAtomEntry(it *item, relatedInContent bool) *atomEntry {
 	}
 	if it.Author != "" {
 		e.Author = &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: it.Author}}
+	}
+	for _, c := range it.Categories {
+		e.Categories = append(e.Categories, atomCategory{Term: c.Slug, Scheme: baseURL + "category/", Label: c.Label})
 	}
 	for _, r := range it.Related {
 		if r.URL != "" {

@@ -83,6 +83,9 @@ func newJSONItem(it *item, relatedInContent bool) *jsonItem {
 			Source:    jsonSource{Title: it.Source.Title, URL: it.Source.SiteURL, FeedURL: publicFeedURL(it.Source)},
 		},
 	}
+	for _, c := range it.Categories {
+		ji.Tags = append(ji.Tags, c.Label)
+	}
 	ji.Tributary.Related = []jsonRef{}
 	for _, r := range it.Related {
 		ji.Tributary.Related = append(ji.Tributary.Related, jsonRef{ID: r.ID, URL: r.URL, Title: r.Title, Score: math.Round(r.Score*1000) / 1000})

@@ -31,6 +31,7 @@ type site struct {
 	poller  *aggregator.Poller
 	now     time.Time
 	future  string // future_dates policy of the sources polled next
+	cats    *aggregator.Categories
 }
 
 func newSite(t *testing.T, dbPath string, feeds []string) *site {
@@ -95,7 +96,7 @@ func (s *site) pollPaths(paths ...string) {
 			s.t.Fatal(err)
 		}
 		src := config.Source{URL: filepath.ToSlash(path), Location: "file://" + abs}
-		targets = append(targets, aggregator.Target{Source: src, FutureDates: s.future})
+		targets = append(targets, aggregator.Target{Source: src, FutureDates: s.future, Categories: s.cats})
 		cfgs = append(cfgs, store.SourceConfig{URL: src.URL, Location: src.Location, FutureDates: s.future})
 	}
 	if err := s.store.SyncSources(context.Background(), cfgs); err != nil {

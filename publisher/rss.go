@@ -29,9 +29,10 @@ type rssChannel struct {
 
 type rssItem struct {
 	feeds.RssItem
-	Creator string     `xml:"dc:creator,omitempty"`
-	Source  *rssSource `xml:"source,omitempty"`
-	Related []atomLink `xml:"atom:link"`
+	Creator    string     `xml:"dc:creator,omitempty"`
+	Categories []string   `xml:"category"`
+	Source     *rssSource `xml:"source,omitempty"`
+	Related    []atomLink `xml:"atom:link"`
 }
 
 type rssSource struct {
@@ -71,6 +72,9 @@ func newRSSItem(it *item, relatedInContent bool) *rssItem {
 		// RSS's <author> must be an e-mail address; feeds give names.
 		Creator: it.Author,
 		Source:  newRSSSource(it.Source),
+	}
+	for _, c := range it.Categories {
+		ri.Categories = append(ri.Categories, c.Label)
 	}
 	for _, r := range it.Related {
 		if r.URL != "" {

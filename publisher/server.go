@@ -78,6 +78,7 @@ type rendered struct {
 	generation uint64    // store generation rendered
 	settings   int       // settings version rendered
 	expires    time.Time // when a held entry becomes due; zero: never
+	headers    map[string]string
 	body, gz   []byte
 	etag       string // of body; the gzipped variant adds "-gz"
 	modified   time.Time
@@ -109,6 +110,8 @@ func New(st *store.Store, hints Hints, settings Settings, now func() time.Time, 
 	for _, ext := range []string{"atom", "rss", "json"} {
 		s.mux.HandleFunc("GET /feed."+ext, func(w http.ResponseWriter, r *http.Request) { s.serveFeed(w, r, ext) })
 	}
+	s.mux.HandleFunc("GET /category/{name}", s.serveCategory)
+	s.mux.HandleFunc("GET /categories.json", func(w http.ResponseWriter, r *http.Request) { s.serve(w, r, "categories", "") })
 	s.mux.HandleFunc("GET /healthz", s.serveHealth)
 	return s
 }
@@ -123,17 +126,46 @@ func (s *Server) SetSettings(settings Settings) {
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
+// serveFeed serves /feed.EXT.
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, ext string) {
-	out, err := s.render(r.Context(), ext)
+	s.serve(w, r, ext, "")
+}
+
+// serveCategory serves /category/SLUG.EXT.
+func (s *Server) serveCategory(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	dot := strings.LastIndexByte(name, '.')
+	if dot < 0 || formats[name[dot+1:]].render == nil {
+		http.NotFound(w, r)
+		return
+	}
+	slug, ext := name[:dot], name[dot+1:]
+	if label, err := s.categoryLabel(r.Context(), slug); err != nil || label == "" {
+		if err != nil {
+			s.log.Error("category", "slug", slug, "err", err)
+		}
+		http.NotFound(w, r)
+		return
+	}
+	s.serve(w, r, ext, slug)
+}
+
+// serve writes the cached rendering of format (for category, when not
+// empty) with its validators, gzipped when the client accepts it.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, format, category string) {
+	out, err := s.render(r.Context(), format, category)
 	if err != nil {
-		s.log.Error("render feed", "format", ext, "err", err)
-		http.Error(w, "feed unavailable", http.StatusInternalServerError)
+		s.log.Error("render", "format", format, "category", category, "err", err)
+		http.Error(w, "unavailable", http.StatusInternalServerError)
 		return
 	}
 	h := w.Header()
 	h.Set("Content-Type", out.ctype)
 	h.Set("Vary", "Accept-Encoding")
 	h.Set("Cache-Control", "public, max-age=60")
+	for k, v := range out.headers {
+		h.Set(k, v)
+	}
 	body, etag := out.body, out.etag
 	if acceptsGzip(r) {
 		body, etag = out.gz, strings.TrimSuffix(out.etag, `"`)+`-gz"`
@@ -144,18 +176,62 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, ext string) {
 	http.ServeContent(w, r, "", out.modified, bytes.NewReader(body))
 }
 
-// render returns the cached output for ext, rendering it again when the
-// store has changed since.
-func (s *Server) render(ctx context.Context, ext string) (*rendered, error) {
+// categoryLabel returns the label of the category with slug, or "" when
+// no entry has it.
+func (s *Server) categoryLabel(ctx context.Context, slug string) (string, error) {
+	counts, err := s.store.CategoryCounts(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, c := range counts {
+		if c.Slug == slug {
+			return c.Label, nil
+		}
+	}
+	return "", nil
+}
+
+// render returns the cached output of format for category, rendering it
+// again when the store or the settings changed since, or a held entry fell
+// due.
+func (s *Server) render(ctx context.Context, format, category string) (*rendered, error) {
+	key := format + "\x00" + category
 	gen := s.store.Generation()
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if out := s.cache[ext]; out != nil && out.generation == gen && out.settings == s.settingsVersion &&
+	if out := s.cache[key]; out != nil && out.generation == gen && out.settings == s.settingsVersion &&
 		(out.expires.IsZero() || now.Before(out.expires)) {
 		return out, nil
 	}
-	stored, err := s.store.Latest(ctx, now, s.settings.ItemsPerFeed, "")
+	out, err := s.build(ctx, now, format, category)
+	if err != nil {
+		return nil, err
+	}
+	out.generation, out.settings = gen, s.settingsVersion
+	gz, err := gzipBytes(out.body)
+	if err != nil {
+		return nil, err
+	}
+	out.gz = gz
+	sum := sha256.Sum256(out.body)
+	out.etag = `"` + hex.EncodeToString(sum[:12]) + `"`
+	// Last-Modified must never go back while the content changes, or
+	// clients polling with If-Modified-Since alone would miss the change
+	// (a removed source takes its newer entries with it).
+	if prev := s.cache[key]; prev != nil && prev.etag != out.etag && !out.modified.After(prev.modified) {
+		out.modified = now.UTC().Truncate(time.Second)
+	}
+	s.cache[key] = out
+	return out, nil
+}
+
+// build renders format for category from the store.
+func (s *Server) build(ctx context.Context, now time.Time, format, category string) (*rendered, error) {
+	if format == "categories" {
+		return s.buildCategories(ctx)
+	}
+	stored, err := s.store.Latest(ctx, now, s.settings.ItemsPerFeed, category)
 	if err != nil {
 		return nil, err
 	}
@@ -170,40 +246,55 @@ func (s *Server) render(ctx context.Context, ext string) (*rendered, error) {
 	data := &feedData{
 		Title:   s.settings.Title,
 		BaseURL: s.settings.BaseURL,
-		SelfURL: s.settings.BaseURL + "feed." + ext,
+		SelfURL: s.settings.BaseURL + "feed." + format,
 		Updated: latestChange(stored, s.started),
 		Items:   items,
 
 		RelatedInContent: s.settings.RelatedInContent,
 	}
-	f := formats[ext]
+	if category != "" {
+		label, err := s.categoryLabel(ctx, category)
+		if err != nil {
+			return nil, err
+		}
+		data.Title = s.settings.Title + " · " + label
+		data.SelfURL = s.settings.BaseURL + "category/" + url.PathEscape(category) + "." + format
+	}
+	f := formats[format]
 	body, err := f.render(data)
 	if err != nil {
-		return nil, fmt.Errorf("render %s: %w", ext, err)
+		return nil, fmt.Errorf("render %s: %w", format, err)
 	}
-	gz, err := gzipBytes(body)
+	return &rendered{body: body, modified: data.Updated, ctype: f.contentType, expires: expires}, nil
+}
+
+// buildCategories renders /categories.json: every category, its entry
+// count and its feeds.
+func (s *Server) buildCategories(ctx context.Context) (*rendered, error) {
+	counts, err := s.store.CategoryCounts(ctx)
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(body)
-	out := &rendered{
-		generation: gen,
-		settings:   s.settingsVersion,
-		expires:    expires,
-		body:       body,
-		gz:         gz,
-		etag:       `"` + hex.EncodeToString(sum[:12]) + `"`,
-		modified:   data.Updated,
-		ctype:      f.contentType,
+	type category struct {
+		Label string            `json:"label"`
+		Slug  string            `json:"slug"`
+		Count int               `json:"count"`
+		Feeds map[string]string `json:"feeds"`
 	}
-	// Last-Modified must never go back while the content changes, or
-	// clients polling with If-Modified-Since alone would miss the change
-	// (a removed source takes its newer entries with it).
-	if prev := s.cache[ext]; prev != nil && prev.etag != out.etag && !out.modified.After(prev.modified) {
-		out.modified = now.UTC().Truncate(time.Second)
+	list := []category{}
+	for _, c := range counts {
+		base := s.settings.BaseURL + "category/" + url.PathEscape(c.Slug)
+		list = append(list, category{Label: c.Label, Slug: c.Slug, Count: c.Count, Feeds: map[string]string{
+			"atom": base + ".atom", "rss": base + ".rss", "json": base + ".json", "html": base + "/",
+		}})
 	}
-	s.cache[ext] = out
-	return out, nil
+	body, err := json.MarshalIndent(struct {
+		Categories []category `json:"categories"`
+	}{list}, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return &rendered{body: append(body, '\n'), modified: s.started, ctype: "application/json; charset=utf-8"}, nil
 }
 
 func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
