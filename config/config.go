@@ -14,6 +14,7 @@ import (
 // Config is a loaded, validated and defaulted configuration.
 type Config struct {
 	Title         string     `yaml:"title"`
+	Language      string     `yaml:"language"` // of the HTML page (a BCP 47 tag)
 	BaseURL       string     `yaml:"base_url"`
 	Listen        string     `yaml:"listen"`
 	Database      string     `yaml:"database"`

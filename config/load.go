@@ -114,6 +114,9 @@ func (c *Config) setDefaults() {
 	if c.Title == "" {
 		c.Title = DefaultTitle
 	}
+	if c.Language == "" {
+		c.Language = "en"
+	}
 	if c.Listen == "" {
 		c.Listen = DefaultListen
 	}

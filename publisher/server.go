@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -29,8 +30,9 @@ type Settings struct {
 	Title            string
 	BaseURL          string // ends in "/"
 	ItemsPerFeed     int
-	RelatedMax       int  // related entries per entry; 0: none
-	RelatedInContent bool // append a "Related" list to the content
+	RelatedMax       int    // related entries per entry; 0: none
+	RelatedInContent bool   // append a "Related" list to the content
+	Language         string // the page's lang attribute
 }
 
 // feedData is what every feed format renders.
@@ -93,6 +95,7 @@ type Server struct {
 	now     func() time.Time
 	started time.Time
 	mux     *http.ServeMux
+	page    *template.Template
 
 	mu              sync.Mutex // guards settings and cache; held while rendering
 	settings        Settings
@@ -105,11 +108,18 @@ type Server struct {
 //
 // hints may be nil: entries then have no related entries.
 func New(st *store.Store, hints Hints, settings Settings, now func() time.Time, log *slog.Logger) *Server {
+	if settings.Language == "" {
+		settings.Language = "en"
+	}
 	s := &Server{store: st, hints: hints, log: log, now: now, started: now().UTC(), settings: settings, cache: map[string]*rendered{}}
 	s.mux = http.NewServeMux()
 	for _, ext := range []string{"atom", "rss", "json"} {
 		s.mux.HandleFunc("GET /feed."+ext, func(w http.ResponseWriter, r *http.Request) { s.serveFeed(w, r, ext) })
 	}
+	s.page = parsePage()
+	s.mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { s.serve(w, r, "html", "") })
+	s.mux.HandleFunc("GET /category/{slug}/{$}", s.serveCategoryPage)
+	s.mux.HandleFunc("GET /style.css", s.serveStyle)
 	s.mux.HandleFunc("GET /category/{name}", s.serveCategory)
 	s.mux.HandleFunc("GET /categories.json", func(w http.ResponseWriter, r *http.Request) { s.serve(w, r, "categories", "") })
 	s.mux.HandleFunc("GET /healthz", s.serveHealth)
@@ -148,6 +158,24 @@ func (s *Server) serveCategory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.serve(w, r, ext, slug)
+}
+
+// serveCategoryPage serves /category/SLUG/.
+func (s *Server) serveCategoryPage(w http.ResponseWriter, r *http.Request) {
+	slug := r.PathValue("slug")
+	if label, err := s.categoryLabel(r.Context(), slug); err != nil || label == "" {
+		http.NotFound(w, r)
+		return
+	}
+	s.serve(w, r, "html", slug)
+}
+
+// serveStyle serves the page's style sheet.
+func (s *Server) serveStyle(w http.ResponseWriter, r *http.Request) {
+	css, _ := web.ReadFile("web/style.css")
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	http.ServeContent(w, r, "style.css", s.started, bytes.NewReader(css))
 }
 
 // serve writes the cached rendering of format (for category, when not
@@ -228,8 +256,11 @@ func (s *Server) render(ctx context.Context, format, category string) (*rendered
 
 // build renders format for category from the store.
 func (s *Server) build(ctx context.Context, now time.Time, format, category string) (*rendered, error) {
-	if format == "categories" {
+	switch format {
+	case "categories":
 		return s.buildCategories(ctx)
+	case "html":
+		return s.buildPage(ctx, now, category)
 	}
 	stored, err := s.store.Latest(ctx, now, s.settings.ItemsPerFeed, category)
 	if err != nil {

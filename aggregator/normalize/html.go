@@ -78,26 +78,31 @@ func PlainText(fragment string) string {
 			if skip == 0 {
 				b.Write(z.Text())
 			}
-		case html.StartTagToken:
-			name, _ := z.TagName()
-			switch atom.Lookup(name) {
+		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
+			tt := z.Token()
+			switch tt.DataAtom {
 			case atom.Script, atom.Style:
-				skip++
-			}
-			b.WriteByte(' ')
-		case html.EndTagToken:
-			name, _ := z.TagName()
-			switch atom.Lookup(name) {
-			case atom.Script, atom.Style:
-				if skip > 0 {
+				if tt.Type == html.StartTagToken {
+					skip++
+				} else if tt.Type == html.EndTagToken && skip > 0 {
 					skip--
 				}
 			}
-			b.WriteByte(' ')
-		case html.SelfClosingTagToken:
-			b.WriteByte(' ')
+			// Block elements separate words; inline ones (<b>, <a>) do
+			// not, so "<em>delta</em>." stays "delta.".
+			if !inline[tt.DataAtom] {
+				b.WriteByte(' ')
+			}
 		}
 	}
+}
+
+// inline are the elements that do not break a line of text.
+var inline = map[atom.Atom]bool{
+	atom.A: true, atom.Abbr: true, atom.B: true, atom.Bdi: true, atom.Bdo: true, atom.Cite: true, atom.Code: true,
+	atom.Data: true, atom.Dfn: true, atom.Em: true, atom.Font: true, atom.I: true, atom.Kbd: true, atom.Mark: true,
+	atom.Q: true, atom.S: true, atom.Samp: true, atom.Small: true, atom.Span: true, atom.Strong: true, atom.Sub: true,
+	atom.Sup: true, atom.Time: true, atom.U: true, atom.Var: true, atom.Strike: true, atom.Tt: true, atom.Big: true,
 }
 
 // collapseSpace trims s and turns every run of white space into one space.

@@ -35,6 +35,7 @@ func TestPlainText(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"plain  text\n here", "plain text here"},
 		{"<p>Hello <b>world</b></p><p>again</p>", "Hello world again"},
+		{"<p>the <em>lower delta</em>. <a href=\"x\">More</a>.</p>", "the lower delta. More."},
 		{"Fish &amp; chips &lt;3", "Fish & chips <3"},
 		{"a<script>alert(1)</script>b<style>p{}</style>c", "a b c"},
 		{"<p>中文<br/>标题</p>", "中文 标题"},

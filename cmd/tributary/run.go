@@ -161,5 +161,6 @@ func publisherSettings(cfg *config.Config) publisher.Settings {
 		ItemsPerFeed:     cfg.ItemsPerFeed,
 		RelatedMax:       cfg.Related.Max,
 		RelatedInContent: cfg.Related.ShowInContent(),
+		Language:         cfg.Language,
 	}
 }

@@ -1,0 +1,162 @@
+package publisher
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"html/template"
+	"net/url"
+	"time"
+	"unicode"
+
+	"github.com/tributary/tributary/aggregator/store"
+)
+
+// web holds the page template and its style sheet.
+//
+//go:embed web/page.html web/style.css
+var web embed.FS
+
+// contentSecurityPolicy allows the page nothing but its own style sheet and
+// images: no scripts at all.
+const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+func parsePage() *template.Template {
+	return template.Must(template.ParseFS(web, "web/page.html"))
+}
+
+type pageData struct {
+	Lang, Title, SiteTitle, Base, Category string
+	Feeds                                  struct{ Atom, RSS, JSON string }
+	Categories                             []pageCategory
+	Entries                                []pageEntry
+}
+
+type pageCategory struct {
+	Label, URL string
+	Count      int
+	Current    bool
+}
+
+type pageEntry struct {
+	Title, URL, Anchor, Lang           string
+	Source, SourceURL, Author, Excerpt string
+	Published, PublishedISO            string
+	FirstSeen, FirstSeenISO            string
+	Categories                         []pageCategory
+	AlsoFrom                           []store.Copy
+	Related                            []relatedRef
+}
+
+// buildPage renders the HTML page of the newest entries, of one category
+// when category is not empty.
+func (s *Server) buildPage(ctx context.Context, now time.Time, category string) (*rendered, error) {
+	stored, err := s.store.Latest(ctx, now, s.settings.ItemsPerFeed, category)
+	if err != nil {
+		return nil, err
+	}
+	items, err := s.withRelated(ctx, stored)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := s.store.CategoryCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	expires, _, err := s.store.NextRelease(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	// Links within the site are relative, so that the page works wherever
+	// it is served from, a static export included.
+	base := ""
+	if category != "" {
+		base = "../../"
+	}
+	d := pageData{Lang: s.settings.Language, Title: s.settings.Title, SiteTitle: s.settings.Title, Base: base}
+	if base == "" {
+		d.Base = "./"
+	}
+	feedBase := base + "feed"
+	for _, c := range counts {
+		current := c.Slug == category
+		d.Categories = append(d.Categories, pageCategory{Label: c.Label, URL: categoryPage(base, c.Slug), Count: c.Count, Current: current})
+		if current {
+			d.Category = c.Label
+			d.Title = s.settings.Title + " · " + c.Label
+			feedBase = base + "category/" + url.PathEscape(c.Slug)
+		}
+	}
+	d.Feeds.Atom, d.Feeds.RSS, d.Feeds.JSON = feedBase+".atom", feedBase+".rss", feedBase+".json"
+	for i := range items {
+		d.Entries = append(d.Entries, newPageEntry(&items[i], base))
+	}
+	var b bytes.Buffer
+	if err := s.page.Execute(&b, d); err != nil {
+		return nil, err
+	}
+	return &rendered{
+		body:     b.Bytes(),
+		modified: latestChange(stored, s.started),
+		ctype:    "text/html; charset=utf-8",
+		expires:  expires,
+		headers:  map[string]string{"Content-Security-Policy": contentSecurityPolicy, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer-when-downgrade"},
+	}, nil
+}
+
+func categoryPage(base, slug string) string {
+	return base + "category/" + url.PathEscape(slug) + "/"
+}
+
+func newPageEntry(it *item, base string) pageEntry {
+	published := it.PublishedOr(it.FirstSeen).UTC()
+	e := pageEntry{
+		Title: it.Title, URL: it.URL, Anchor: "e-" + it.ID[len(it.ID)-12:], Lang: scriptLang(it.Title + it.ContentText),
+		Source: it.Source.Title, SourceURL: it.Source.SiteURL, Author: it.Author, Excerpt: excerpt(it.ContentText, 280),
+		Published: published.Format("2006-01-02 15:04 UTC"), PublishedISO: published.Format(time.RFC3339),
+		FirstSeen: it.FirstSeen.UTC().Format("2006-01-02 15:04 UTC"), FirstSeenISO: it.FirstSeen.UTC().Format(time.RFC3339),
+		AlsoFrom: it.AlsoFrom, Related: it.Related,
+	}
+	for _, c := range it.Categories {
+		e.Categories = append(e.Categories, pageCategory{Label: c.Label, URL: categoryPage(base, c.Slug)})
+	}
+	return e
+}
+
+// excerpt returns at most max runes of text, cut at a space when there is
+// one near the end.
+func excerpt(text string, max int) string {
+	r := []rune(text)
+	if len(r) <= max {
+		return text
+	}
+	cut := max
+	for i := max; i > max*3/4; i-- {
+		if unicode.IsSpace(r[i]) {
+			cut = i
+			break
+		}
+	}
+	return string(r[:cut]) + "…"
+}
+
+// scriptLang guesses the language of a text from its script, for the lang
+// attribute that picks fonts and line breaking: "ja" with kana, "ko" with
+// hangul, "zh" with Han alone, "" otherwise.
+func scriptLang(s string) string {
+	han := false
+	for _, r := range s {
+		switch {
+		case unicode.In(r, unicode.Hiragana, unicode.Katakana):
+			return "ja"
+		case unicode.Is(unicode.Hangul, r):
+			return "ko"
+		case unicode.Is(unicode.Han, r):
+			han = true
+		}
+	}
+	if han {
+		return "zh"
+	}
+	return ""
+}
