@@ -4,6 +4,7 @@
 //	tributary run -config FILE [-listen ADDR] [-db PATH]
 //	tributary check -config FILE
 //	tributary fetch -config FILE [-db PATH] [SOURCE...]
+//	tributary export -config FILE -out DIR [-db PATH]
 //	tributary version
 package main
 
@@ -21,6 +22,7 @@ const usage = `usage:
   tributary run -config FILE [-listen ADDR] [-db PATH]   run the daemon
   tributary check -config FILE                           validate a config
   tributary fetch -config FILE [-db PATH] [SOURCE...]    poll once and exit
+  tributary export -config FILE -out DIR [-db PATH]      write feeds and pages as static files
   tributary version                                      print the version
 `
 
@@ -41,6 +43,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runCheck(args[1:], stdout, stderr)
 	case "fetch":
 		return runFetch(args[1:], stdout, stderr)
+	case "export":
+		return runExport(args[1:], stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintf(stdout, "tributary %s\n", version)
 		return 0

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,5 +93,37 @@ func TestVersionCommand(t *testing.T) {
 	var out bytes.Buffer
 	if code := run([]string{"version"}, &out, &out); code != 0 || !strings.HasPrefix(out.String(), "tributary ") {
 		t.Errorf("version: exit %d, %q", code, out.String())
+	}
+}
+
+func TestExportCommand(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "c.yaml")
+	writeConfig(t, cfg, "database: t.db\ncategories:\n  rules:\n    - category: 中文\n      any: [长江]\nsources:\n  - url: "+feedPath(t, "rss.xml")+"\n    categories: [Rivers]\n  - url: "+feedPath(t, "gb2312.xml")+"\n")
+	var out, errOut bytes.Buffer
+	if code := run([]string{"fetch", "-config", cfg}, &out, &errOut); code != 0 {
+		t.Fatalf("fetch: %d %s", code, errOut.String())
+	}
+	site := filepath.Join(dir, "site")
+	if code := run([]string{"export", "-config", cfg, "-out", site}, &out, &errOut); code != 0 {
+		t.Fatalf("export: exit %d: %s", code, errOut.String())
+	}
+	for _, name := range []string{"index.html", "style.css", "feed.atom", "feed.rss", "feed.json", "categories.json",
+		"category/rivers.atom", "category/rivers/index.html", "category/中文.json", "category/中文/index.html"} {
+		b, err := os.ReadFile(filepath.Join(site, name))
+		if err != nil || len(b) == 0 {
+			t.Errorf("%s not written: %v", name, err)
+		}
+	}
+	page, _ := os.ReadFile(filepath.Join(site, "category", "中文", "index.html"))
+	if !strings.Contains(string(page), "长江流域春汛提前到来") || !strings.Contains(string(page), `href="../../style.css"`) {
+		t.Errorf("category page:\n%s", page)
+	}
+	// A static server serving the directory answers the daemon's paths.
+	srv := httptest.NewServer(http.FileServer(http.Dir(site)))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/category/" + url.PathEscape("中文") + "/")
+	if err != nil || resp.StatusCode != 200 {
+		t.Errorf("static server: %v %v", resp, err)
 	}
 }
