@@ -75,10 +75,15 @@ func TestDuplicatesAcrossSourcesAreShownOnce(t *testing.T) {
 		t.Fatalf("the first-seen copy is not the one shown: %q", titles)
 	}
 	also := first.Tributary.AlsoFrom
-	if len(also) != 2 || also[0].Title != "Valley Wire" || also[0].URL != "https://wire.example/news/88231" || also[1].Title != "Link Digest" {
+	// Both copies came in the same poll, so their order is either.
+	names := map[string]string{}
+	for _, c := range also {
+		names[c.Title] = c.URL
+	}
+	if len(also) != 2 || names["Valley Wire"] != "https://wire.example/news/88231" || names["Link Digest"] == "" {
 		t.Errorf("also_from = %+v", also)
 	}
-	if !strings.Contains(first.ContentHTML, `Also from: <a href="https://wire.example/news/88231">Valley Wire</a>`) {
+	if !strings.Contains(first.ContentHTML, `<a href="https://wire.example/news/88231">Valley Wire</a>`) || !strings.Contains(first.ContentHTML, "Also from: ") {
 		t.Errorf("content lacks the Also from line: %s", first.ContentHTML)
 	}
 	atom := s.body("/feed.atom")
