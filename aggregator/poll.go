@@ -231,6 +231,13 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 		t.Categories.categorizeEntries(t.Source.URL, sourceName(t.Source, st, parsed.Feed.Title), entries)
 	}
 	sketches := sketch(entries)
+	prepared := make([]related.Prepared, len(entries))
+	for i := range entries {
+		e := &entries[i]
+		if !e.Filtered {
+			prepared[i] = p.related.Prepare(related.Doc{Title: e.Title, Text: e.ContentText, At: e.PublishedOr(at), Categories: slugs(e.Categories)})
+		}
+	}
 	p.saveMu.Lock()
 	defer p.saveMu.Unlock()
 	for i := range entries {
@@ -260,7 +267,7 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 	for _, s := range saved {
 		e := &entries[s.Index]
 		p.duplicates.Add(dedup.Doc{ID: s.RowID, Source: st.ID, URL: e.URL, At: at, Sketch: sketches[s.Index], Original: e.DuplicateOf})
-		p.related.Add(related.Doc{ID: s.RowID, Title: e.Title, Text: e.ContentText, At: e.PublishedOr(at), Group: e.DuplicateOf, Categories: slugs(e.Categories)})
+		p.related.AddPrepared(prepared[s.Index].WithID(s.RowID, e.DuplicateOf))
 	}
 	return Result{Outcome: Updated, Counts: counts, URLIdentity: urlIdentity}
 }

@@ -125,8 +125,15 @@ func (ix *Index) Len() int {
 	return len(ix.byID)
 }
 
-// Add indexes d, replacing an entry with the same ID.
-func (ix *Index) Add(d Doc) {
+// Prepared is a Doc with its text already turned into weighted terms.
+type Prepared struct {
+	doc     Doc
+	weights map[string]float32
+}
+
+// Prepare does the costly part of Add, the reading of the text, without
+// touching the index, so that it can run in parallel with other work.
+func (ix *Index) Prepare(d Doc) Prepared {
 	weights := map[string]float32{}
 	for _, t := range Terms(d.Title) {
 		weights[t] += float32(ix.cfg.TitleWeight)
@@ -135,6 +142,24 @@ func (ix *Index) Add(d Doc) {
 	for _, t := range body[:min(len(body), ix.cfg.MaxTerms)] {
 		weights[t]++
 	}
+	d.Title, d.Text = "", ""
+	return Prepared{doc: d, weights: weights}
+}
+
+// WithID returns p for the entry with id, a duplicate of group (or 0).
+func (p Prepared) WithID(id, group int64) Prepared {
+	p.doc.ID, p.doc.Group = id, group
+	return p
+}
+
+// Add indexes d, replacing an entry with the same ID.
+func (ix *Index) Add(d Doc) {
+	ix.AddPrepared(ix.Prepare(d))
+}
+
+// AddPrepared indexes a prepared entry, replacing one with the same ID.
+func (ix *Index) AddPrepared(p Prepared) {
+	d, weights := p.doc, p.weights
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if slot, ok := ix.byID[d.ID]; ok {
@@ -258,8 +283,10 @@ func (ix *Index) rank(self uint32, query map[uint32]float64) ([]Hit, map[int64]i
 	q := ix.slots[self]
 	n := float64(len(ix.byID))
 	avgLen := ix.totalLen / max1(n)
-	// A small index has no "too common" words to speak of.
-	maxDF := int(math.Max(10, ix.cfg.MaxDocShare*n))
+	// A small index has no "too common" words to speak of; in a large one
+	// a word in more than maxDocFreq entries tells too little to be worth
+	// walking its entries.
+	maxDF := int(math.Max(10, math.Min(ix.cfg.MaxDocShare*n, maxDocFreq)))
 
 	// Terms are visited in a fixed order so that floating-point sums, and
 	// so the hints, are the same on every call.
@@ -326,17 +353,48 @@ func (ix *Index) rank(self uint32, query map[uint32]float64) ([]Hit, map[int64]i
 }
 
 // expand adds to query the words of the top entries, each entry scaled to
-// the query's length and all of them together weighted Feedback.
+// the query's length and all of them together weighted Feedback. Only the
+// expandTerms words that weigh most (times their idf) are added, which
+// bounds the cost of the second pass.
 func (ix *Index) expand(query map[uint32]float64, top []Hit, qLen float64) {
 	w := ix.cfg.Feedback / float64(len(top))
+	extra := map[uint32]float64{}
 	for _, h := range top {
 		d := ix.slots[ix.byID[h.ID]]
 		scale := w * qLen / float64(d.length)
 		for i, t := range d.terms {
-			query[t] += scale * float64(d.tfs[i])
+			extra[t] += scale * float64(d.tfs[i])
 		}
 	}
+	n := float64(len(ix.byID))
+	type weighted struct {
+		term uint32
+		w    float64
+	}
+	list := make([]weighted, 0, len(extra))
+	for t, v := range extra {
+		df := float64(len(ix.postings[t]))
+		list = append(list, weighted{t, v * math.Log(1+(n-df+0.5)/(df+0.5))})
+	}
+	slices.SortFunc(list, func(a, b weighted) int {
+		switch {
+		case a.w > b.w:
+			return -1
+		case a.w < b.w:
+			return 1
+		}
+		return int(a.term) - int(b.term)
+	})
+	for _, x := range list[:min(len(list), expandTerms)] {
+		query[x.term] += extra[x.term]
+	}
 }
+
+// Bounds on the work of one query.
+const (
+	maxDocFreq  = 1000 // words in more entries are skipped
+	expandTerms = 120  // words the second pass borrows
+)
 
 func (ix *Index) bm25(tf, length, avgLen float64) float64 {
 	k1, b := ix.cfg.K1, ix.cfg.B

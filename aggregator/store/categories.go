@@ -14,10 +14,13 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// setCategories replaces the categories of an entry.
-func setCategories(ctx context.Context, tx execer, rowID int64, cats []entry.Category) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM entry_categories WHERE entry_id = ?`, rowID); err != nil {
-		return err
+// setCategories replaces the categories of an entry; a new entry has none
+// to replace.
+func setCategories(ctx context.Context, tx execer, rowID int64, cats []entry.Category, isNew bool) error {
+	if !isNew {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM entry_categories WHERE entry_id = ?`, rowID); err != nil {
+			return err
+		}
 	}
 	for _, c := range cats {
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO entry_categories (entry_id, slug, label) VALUES (?, ?, ?)`,
@@ -159,7 +162,7 @@ func (s *Store) Recategorize(ctx context.Context, at int64, decide func(Stored) 
 		if !d.keep {
 			err = forget(ctx, tx, d.sourceID, d.key, at)
 		} else {
-			err = setCategories(ctx, tx, d.rowID, d.cats)
+			err = setCategories(ctx, tx, d.rowID, d.cats, false)
 		}
 		if err != nil {
 			return fmt.Errorf("recategorize entry %d: %w", d.rowID, err)

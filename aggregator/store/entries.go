@@ -135,7 +135,7 @@ func (s *Store) SavePoll(ctx context.Context, p Poll) (PollCounts, []Saved, erro
 		default:
 			counts.Updated++
 		}
-		if err := setCategories(ctx, tx, rowID, e.Categories); err != nil {
+		if err := setCategories(ctx, tx, rowID, e.Categories, firstSeen == at); err != nil {
 			return PollCounts{}, nil, fmt.Errorf("save categories of %q of %s: %w", e.Key, p.SourceURL, err)
 		}
 		saved = append(saved, Saved{Index: i, RowID: rowID})

@@ -29,7 +29,7 @@ var migrations = []string{
 	);
 	CREATE TABLE entries (
 		id           INTEGER PRIMARY KEY,
-		public_id    TEXT NOT NULL UNIQUE,
+		public_id    TEXT NOT NULL,           -- name-based UUID of (source url, key): unique by construction
 		source_id    INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
 		key          TEXT NOT NULL,
 		url          TEXT NOT NULL,
