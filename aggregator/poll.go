@@ -72,8 +72,7 @@ type Poller struct {
 	duplicates  *dedup.Index
 	dedupWindow time.Duration
 
-	related       *related.Index
-	relatedWindow time.Duration
+	related *related.Index
 }
 
 // PollerOptions configure a Poller.
@@ -104,8 +103,7 @@ func NewPoller(st *store.Store, f *fetch.Fetcher, opts PollerOptions) *Poller {
 		duplicates:  dedup.NewIndex(opts.DedupWindow),
 		dedupWindow: opts.DedupWindow,
 
-		related:       related.New(related.Config{Window: opts.RelatedWindow}),
-		relatedWindow: opts.RelatedWindow,
+		related: related.New(related.Config{Window: opts.RelatedWindow}),
 	}
 }
 
@@ -115,9 +113,11 @@ func (p *Poller) Related(id int64, max int) []related.Hit {
 }
 
 // LoadIndexes fills the duplicate and related-entries indexes from the
-// store: the entries of the last dedup window and related window.
+// store: the entries of the last dedup window, and every stored entry of
+// an active source (retention bounds them), since the feeds may show
+// entries of any age and their hints must not change with a restart.
 func (p *Poller) LoadIndexes(ctx context.Context) error {
-	texts, err := p.store.TextsSince(ctx, p.now().Add(-p.relatedWindow))
+	texts, err := p.store.TextsSince(ctx, time.Time{})
 	if err != nil {
 		return err
 	}

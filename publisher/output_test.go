@@ -44,8 +44,8 @@ func TestOutputsAgreeWithTheStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(stored) != 16 {
-		t.Fatalf("store holds %d entries, want 16", len(stored))
+	if len(stored) != 17 {
+		t.Fatalf("store holds %d entries, want 17", len(stored))
 	}
 	for _, format := range []string{"atom", "rss", "json"} {
 		got := reparse(t, s.body("/feed."+format), format)
@@ -172,7 +172,7 @@ func TestJSONFeedExtension(t *testing.T) {
 	if doc.Version != "https://jsonfeed.org/version/1.1" {
 		t.Errorf("version %q", doc.Version)
 	}
-	if len(doc.Items) != 5 {
+	if len(doc.Items) != 6 {
 		t.Fatalf("%d items", len(doc.Items))
 	}
 	for _, it := range doc.Items {
