@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,13 +14,7 @@ import (
 
 func TestCategoriesAndFilters(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, body string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, body string) string { return writeFile(t, dir, name, body) }
 	tech := write("tech.xml", `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>科技日报</title><link>https://keji.example/</link><description>x</description>`+
 		`<item><title>深度学习新模型发布</title><link>https://keji.example/1</link><category>人工智能</category><description>研究团队发布了新的深度学习模型。</description></item>`+
 		`<item><title>Sponsored: buy our GPU</title><link>https://keji.example/ad</link><category>广告</category><description>Sponsored content.</description></item>`+

@@ -3,7 +3,6 @@ package publisher_test
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,13 +21,7 @@ func rssFeed(title, link, itemTitle, itemLink, html string) string {
 
 func TestDuplicatesAcrossSourcesAreShownOnce(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, body string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, body string) string { return writeFile(t, dir, name, body) }
 	original := write("a.xml", rssFeed("River Times", "https://times.example/", "Fish ladder carries 4,000 salmon",
 		"https://times.example/2026/03/02/ladder", "<p>"+story+"</p>"))
 	// Syndicated: other headline, a byline and a source line, trimmed, other markup.

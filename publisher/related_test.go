@@ -3,7 +3,6 @@ package publisher_test
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,13 +10,7 @@ import (
 
 func TestRelatedEntriesInEveryFormat(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, body string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, body string) string { return writeFile(t, dir, name, body) }
 	a := write("a.xml", rssFeed("River Times", "https://times.example/", "Salmon climb the new fish ladder",
 		"https://times.example/ladder", "<p>Salmon numbers at the mill weir rose as the new fish ladder opened, counters said.</p>"))
 	b := write("b.xml", rssFeed("Angler News", "https://angler.example/", "Anglers cheer salmon run at the weir",

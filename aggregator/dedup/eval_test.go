@@ -1,18 +1,17 @@
 package dedup_test
 
 import (
-	"bufio"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tributary/tributary/aggregator/dedup"
+	"github.com/tributary/tributary/aggregator/evalset"
 	"github.com/tributary/tributary/aggregator/normalize"
 )
 
@@ -24,28 +23,18 @@ import (
 //
 //	go test -run TestDuplicateDetectionQuality -v ./aggregator/dedup/
 
-type article struct {
-	ID, Label, Title, Text string
-}
+type article = evalset.Article
 
-func loadEvalset(t *testing.T, name string) []article {
-	t.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "..", "shared", "evalsets", name))
+func loadEvalset(tb testing.TB, name string) []article {
+	tb.Helper()
+	items, err := evalset.Load(".", name)
+	if errors.Is(err, os.ErrNotExist) {
+		tb.Skipf("evalset absent (../shared/evalsets is not on this machine): %v", err)
+	}
 	if err != nil {
-		t.Skipf("evalset absent (../shared/evalsets is not on this machine): %v", err)
+		tb.Fatal(err)
 	}
-	defer f.Close()
-	var out []article
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var a article
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, a)
-	}
-	return out
+	return items
 }
 
 var zhSentence = regexp.MustCompile(`[^。！？]+[。！？]*`)

@@ -1,13 +1,12 @@
 package related_test
 
 import (
-	"bufio"
-	"encoding/json"
+	"errors"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/tributary/tributary/aggregator/evalset"
 	"github.com/tributary/tributary/aggregator/normalize"
 	"github.com/tributary/tributary/aggregator/related"
 )
@@ -18,28 +17,18 @@ import (
 //
 //	go test -run TestRelatedQuality -v ./aggregator/related/
 
-type article struct {
-	ID, Label, Title, Text string
-}
+type article = evalset.Article
 
 func loadEvalset(tb testing.TB, name string) []article {
 	tb.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "..", "shared", "evalsets", name))
-	if err != nil {
+	items, err := evalset.Load(".", name)
+	if errors.Is(err, os.ErrNotExist) {
 		tb.Skipf("evalset absent (../shared/evalsets is not on this machine): %v", err)
 	}
-	defer f.Close()
-	var out []article
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var a article
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			tb.Fatal(err)
-		}
-		out = append(out, a)
+	if err != nil {
+		tb.Fatal(err)
 	}
-	return out
+	return items
 }
 
 // measure returns precision@5 and coverage of the index's hints on items.
