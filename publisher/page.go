@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/tributary/tributary/aggregator/script"
 	"github.com/tributary/tributary/aggregator/store"
 )
 
@@ -111,7 +112,7 @@ func categoryPage(base, slug string) string {
 func newPageEntry(it *item, base string) pageEntry {
 	published := it.PublishedOr(it.FirstSeen).UTC()
 	e := pageEntry{
-		Title: it.Title, URL: it.URL, Anchor: "e-" + it.ID[len(it.ID)-12:], Lang: scriptLang(it.Title + it.ContentText),
+		Title: it.Title, URL: it.URL, Anchor: "e-" + it.ID[len(it.ID)-12:], Lang: script.Lang(it.Title + it.ContentText),
 		Source: it.Source.Title, SourceURL: it.Source.SiteURL, Author: it.Author, Excerpt: excerpt(it.ContentText, 280),
 		Published: published.Format("2006-01-02 15:04 UTC"), PublishedISO: published.Format(time.RFC3339),
 		FirstSeen: it.FirstSeen.UTC().Format("2006-01-02 15:04 UTC"), FirstSeenISO: it.FirstSeen.UTC().Format(time.RFC3339),
@@ -138,25 +139,4 @@ func excerpt(text string, max int) string {
 		}
 	}
 	return string(r[:cut]) + "…"
-}
-
-// scriptLang guesses the language of a text from its script, for the lang
-// attribute that picks fonts and line breaking: "ja" with kana, "ko" with
-// hangul, "zh" with Han alone, "" otherwise.
-func scriptLang(s string) string {
-	han := false
-	for _, r := range s {
-		switch {
-		case unicode.In(r, unicode.Hiragana, unicode.Katakana):
-			return "ja"
-		case unicode.Is(unicode.Hangul, r):
-			return "ko"
-		case unicode.Is(unicode.Han, r):
-			han = true
-		}
-	}
-	if han {
-		return "zh"
-	}
-	return ""
 }

@@ -15,6 +15,8 @@ import (
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/tributary/tributary/aggregator/script"
 )
 
 // Fields names the parts of an entry a rule can look at.
@@ -110,7 +112,7 @@ func contains(text, phrase string) bool {
 }
 
 func boundary(side string, edge rune, before bool) bool {
-	if isCJK(edge) || side == "" {
+	if script.IsCJK(edge) || side == "" {
 		return true
 	}
 	var r rune
@@ -119,7 +121,7 @@ func boundary(side string, edge rune, before bool) bool {
 	} else {
 		r = []rune(side[:min(len(side), 4)])[0]
 	}
-	return !(unicode.IsLetter(r) || unicode.IsDigit(r)) || isCJK(r)
+	return !(unicode.IsLetter(r) || unicode.IsDigit(r)) || script.IsCJK(r)
 }
 
 func lastRune(s string) rune {
@@ -128,10 +130,6 @@ func lastRune(s string) rune {
 }
 
 func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
-
-func isCJK(r rune) bool {
-	return r >= 0x2E80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
-}
 
 // Fold returns s normalised for comparison: NFKC, case-folded, trimmed, with
 // runs of white space made one space.

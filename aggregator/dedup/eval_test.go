@@ -1,10 +1,8 @@
 package dedup_test
 
 import (
-	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -25,17 +23,7 @@ import (
 
 type article = evalset.Article
 
-func loadEvalset(tb testing.TB, name string) []article {
-	tb.Helper()
-	items, err := evalset.Load(".", name)
-	if errors.Is(err, os.ErrNotExist) {
-		tb.Skipf("evalset absent (../shared/evalsets is not on this machine): %v", err)
-	}
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return items
-}
+func loadEvalset(tb testing.TB, name string) []article { return evalset.ForTest(tb, name) }
 
 var zhSentence = regexp.MustCompile(`[^。！？]+[。！？]*`)
 

@@ -19,6 +19,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/tributary/tributary/aggregator/script"
 )
 
 // Tuning, chosen on ../shared/evalsets (see dedup_eval_test.go).
@@ -149,7 +151,7 @@ func tokenize(text string) []run {
 	}
 	for _, r := range text {
 		switch {
-		case isCJK(r):
+		case script.IsCJK(r):
 			endWord()
 			if !cur.cjk {
 				flush()
@@ -168,10 +170,6 @@ func tokenize(text string) []run {
 	endWord()
 	flush()
 	return runs
-}
-
-func isCJK(r rune) bool {
-	return r >= 0x2E80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
 }
 
 // MarshalBinary encodes a sketch for storage.

@@ -6,9 +6,11 @@ package evalset
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"testing"
 )
 
 // Article is one labelled item of a set.
@@ -59,4 +61,18 @@ func find(dir, name string) (string, error) {
 			return "", fmt.Errorf("evalset %s: %w", name, os.ErrNotExist)
 		}
 	}
+}
+
+// ForTest loads the set name for a test or benchmark run in dir ".", and
+// skips it, saying why, when the sets are absent.
+func ForTest(tb testing.TB, name string) []Article {
+	tb.Helper()
+	items, err := Load(".", name)
+	if errors.Is(err, os.ErrNotExist) {
+		tb.Skipf("evalset absent (../shared/evalsets is not on this machine): %v", err)
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return items
 }

@@ -1,8 +1,6 @@
 package related_test
 
 import (
-	"errors"
-	"os"
 	"testing"
 	"time"
 
@@ -19,17 +17,7 @@ import (
 
 type article = evalset.Article
 
-func loadEvalset(tb testing.TB, name string) []article {
-	tb.Helper()
-	items, err := evalset.Load(".", name)
-	if errors.Is(err, os.ErrNotExist) {
-		tb.Skipf("evalset absent (../shared/evalsets is not on this machine): %v", err)
-	}
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return items
-}
+func loadEvalset(tb testing.TB, name string) []article { return evalset.ForTest(tb, name) }
 
 // measure returns precision@5 and coverage of the index's hints on items.
 func measure(items []article, cfg related.Config) (precision, coverage float64) {

@@ -5,6 +5,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/tributary/tributary/aggregator/script"
 )
 
 // Terms turns text into index terms: Latin-script (and other spaced
@@ -39,7 +41,7 @@ func Terms(text string) []string {
 	}
 	for _, r := range text {
 		switch {
-		case isCJK(r):
+		case script.IsCJK(r):
 			flushWord()
 			cjk = append(cjk, r)
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || (r == '\'' && len(word) > 0):
@@ -53,10 +55,6 @@ func Terms(text string) []string {
 	flushWord()
 	flushCJK()
 	return out
-}
-
-func isCJK(r rune) bool {
-	return r >= 0x2E80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
 }
 
 // stem strips common English inflections: a light stemmer in the manner of
