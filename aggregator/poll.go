@@ -85,6 +85,9 @@ type PollerOptions struct {
 	// RelatedWindow is how far apart in time related entries may be
 	// (default 30 days).
 	RelatedWindow time.Duration
+	// NoRelated leaves the related-entries index out (related.max: 0),
+	// and the memory and time it costs.
+	NoRelated bool
 }
 
 // NewPoller returns a Poller. Call LoadIndexes before polling a database
@@ -103,12 +106,22 @@ func NewPoller(st *store.Store, f *fetch.Fetcher, opts PollerOptions) *Poller {
 		duplicates:  dedup.NewIndex(opts.DedupWindow),
 		dedupWindow: opts.DedupWindow,
 
-		related: related.New(related.Config{Window: opts.RelatedWindow}),
+		related: relatedIndex(opts),
 	}
+}
+
+func relatedIndex(opts PollerOptions) *related.Index {
+	if opts.NoRelated {
+		return nil
+	}
+	return related.New(related.Config{Window: opts.RelatedWindow})
 }
 
 // Related returns up to max entries related to the entry with row id.
 func (p *Poller) Related(id int64, max int) []related.Hit {
+	if p.related == nil {
+		return nil
+	}
 	return p.related.Related(id, max)
 }
 
@@ -117,12 +130,14 @@ func (p *Poller) Related(id int64, max int) []related.Hit {
 // an active source (retention bounds them), since the feeds may show
 // entries of any age and their hints must not change with a restart.
 func (p *Poller) LoadIndexes(ctx context.Context) error {
-	texts, err := p.store.TextsSince(ctx, time.Time{})
-	if err != nil {
-		return err
-	}
-	for _, t := range texts {
-		p.related.Add(related.Doc{ID: t.RowID, Title: t.Title, Text: t.Text, At: t.At, Group: t.DuplicateOf, Categories: t.Categories})
+	if p.related != nil {
+		texts, err := p.store.TextsSince(ctx, time.Time{})
+		if err != nil {
+			return err
+		}
+		for _, t := range texts {
+			p.related.Add(related.Doc{ID: t.RowID, Title: t.Title, Text: t.Text, At: t.At, Group: t.DuplicateOf, Categories: t.Categories})
+		}
 	}
 	recent, err := p.store.FirstSeenSince(ctx, p.now().Add(-p.dedupWindow))
 	if err != nil {
@@ -234,7 +249,7 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 	prepared := make([]related.Prepared, len(entries))
 	for i := range entries {
 		e := &entries[i]
-		if !e.Filtered {
+		if !e.Filtered && p.related != nil {
 			prepared[i] = p.related.Prepare(related.Doc{Title: e.Title, Text: e.ContentText, At: e.PublishedOr(at), Categories: slugs(e.Categories)})
 		}
 	}
@@ -267,7 +282,9 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 	for _, s := range saved {
 		e := &entries[s.Index]
 		p.duplicates.Add(dedup.Doc{ID: s.RowID, Source: st.ID, URL: e.URL, At: at, Sketch: sketches[s.Index], Original: e.DuplicateOf})
-		p.related.AddPrepared(prepared[s.Index].WithID(s.RowID, e.DuplicateOf))
+		if p.related != nil {
+			p.related.AddPrepared(prepared[s.Index].WithID(s.RowID, e.DuplicateOf))
+		}
 	}
 	return Result{Outcome: Updated, Counts: counts, URLIdentity: urlIdentity}
 }
@@ -326,7 +343,9 @@ func (p *Poller) Prune(ctx context.Context, retention time.Duration, keep int) (
 	}
 	for _, id := range ids {
 		p.duplicates.Remove(id)
-		p.related.Remove(id)
+		if p.related != nil {
+			p.related.Remove(id)
+		}
 	}
 	p.log.Info("retention", "pruned", len(ids))
 	return len(ids), nil

@@ -46,6 +46,7 @@ func openPipeline(ctx context.Context, cfg *config.Config, log *slog.Logger) (*p
 		PerHost:       cfg.Fetch.PerHost,
 		DedupWindow:   cfg.Dedup.Window.Std(),
 		RelatedWindow: cfg.Related.Window.Std(),
+		NoRelated:     cfg.Related.Max == 0,
 	})
 	if err := p.LoadIndexes(ctx); err != nil {
 		st.Close()
