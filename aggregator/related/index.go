@@ -165,7 +165,8 @@ func (ix *Index) AddPrepared(p Prepared) {
 	if slot, ok := ix.byID[d.ID]; ok {
 		ix.removeSlot(slot)
 	}
-	nd := &doc{id: d.ID, group: d.Group, at: d.At, categories: foldAll(d.Categories)}
+	nd := &doc{id: d.ID, group: d.Group, at: d.At, categories: foldAll(d.Categories),
+		terms: make([]uint32, 0, len(weights)), tfs: make([]float32, 0, len(weights))}
 	for t, w := range weights {
 		w = 1 + float32(math.Log(float64(w))) // sublinear: the tenth use of a word says less than the second
 		id, ok := ix.termIDs[t]
