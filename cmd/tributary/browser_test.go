@@ -26,7 +26,7 @@ func findBrowser() string {
 func renderDOM(t *testing.T, browser, u string) (dom string, console []string) {
 	t.Helper()
 	cmd := exec.Command(browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
 		"--user-data-dir="+t.TempDir(), "--enable-logging=stderr", "--v=0", "--dump-dom", u)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
