@@ -3,7 +3,6 @@ package aggregator_test
 import (
 	"bytes"
 	"context"
-	"net/http/httptest"
 	"regexp"
 	"testing"
 	"time"
@@ -11,12 +10,7 @@ import (
 
 func TestSourceSwitchesToURLIdentityWithoutDuplicating(t *testing.T) {
 	e := newEnv(t, 5*time.Second)
-	srv := &validatingServer{}
-	v1 := readFeed(t, "rss.xml")
-	srv.set(v1, `"v1"`)
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	src := e.sources(ts.URL)[0]
+	srv, v1, src := e.serveRSS(t)
 	if r := e.poll(src); r.URLIdentity || r.Counts.New != 3 {
 		t.Fatalf("first poll: %+v", r)
 	}
@@ -51,12 +45,7 @@ func TestSourceSwitchesToURLIdentityWithoutDuplicating(t *testing.T) {
 
 func TestRetentionKeepsTheNewestAndTombstonesTheRest(t *testing.T) {
 	e := newEnv(t, 5*time.Second)
-	srv := &validatingServer{}
-	v1 := readFeed(t, "rss.xml") // items of Jan, Feb and Mar 2026
-	srv.set(v1, `"v1"`)
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	src := e.sources(ts.URL)[0]
+	srv, v1, src := e.serveRSS(t) // items of Jan, Feb and Mar 2026
 	e.poll(src)
 
 	// On 2026-11-01 with 90 days' retention all three are old; one is kept.

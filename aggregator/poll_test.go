@@ -37,6 +37,19 @@ func (s *validatingServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write(s.body)
 }
 
+// serveRSS starts a validatingServer serving the rss.xml testdata feed
+// under ETag "v1", registers it as a source and returns the server, the
+// feed's bytes and the source.
+func (e *env) serveRSS(t *testing.T) (*validatingServer, []byte, aggregator.Target) {
+	t.Helper()
+	srv := &validatingServer{}
+	body := readFeed(t, "rss.xml") // items of Jan, Feb and Mar 2026
+	srv.set(body, `"v1"`)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return srv, body, e.sources(ts.URL)[0]
+}
+
 func (s *validatingServer) set(body []byte, etag string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -96,12 +109,7 @@ func TestPollSameBodyWithoutValidatorsIsNotParsedAgain(t *testing.T) {
 
 func TestChangedEntryIsUpdatedAndKeepsFirstSeen(t *testing.T) {
 	e := newEnv(t, 5*time.Second)
-	srv := &validatingServer{}
-	v1 := readFeed(t, "rss.xml")
-	srv.set(v1, `"v1"`)
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	src := e.sources(ts.URL)[0]
+	srv, v1, src := e.serveRSS(t)
 
 	t0 := e.clock.Now()
 	e.poll(src)

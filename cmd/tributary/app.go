@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -11,6 +12,23 @@ import (
 	"github.com/tributary/tributary/aggregator/store"
 	"github.com/tributary/tributary/config"
 )
+
+// loadConfig loads the config at path for command cmd and applies the
+// command-line overrides. On failure it prints why and returns the exit
+// status: 2 for a missing -config, 1 for a bad config.
+func loadConfig(cmd, path string, ov overrides, stderr io.Writer) (*config.Config, int) {
+	if path == "" {
+		fmt.Fprintf(stderr, "%s: -config is required\n", cmd)
+		return nil, 2
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return nil, 1
+	}
+	ov.apply(cfg)
+	return cfg, 0
+}
 
 // pipeline is what both `run` and `fetch` need: the store, with the config's
 // sources synced into it, and a poller.

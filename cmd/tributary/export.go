@@ -7,7 +7,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/tributary/tributary/config"
 	"github.com/tributary/tributary/publisher"
 )
 
@@ -22,17 +21,13 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if *path == "" || *out == "" {
-		fmt.Fprintln(stderr, "export: -config and -out are required")
+	if *out == "" {
+		fmt.Fprintln(stderr, "export: -out is required")
 		return 2
 	}
-	cfg, err := config.Load(*path)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	if *dbPath != "" {
-		cfg.Database = *dbPath
+	cfg, code := loadConfig("export", *path, overrides{db: *dbPath}, stderr)
+	if cfg == nil {
+		return code
 	}
 	ctx := context.Background()
 	p, err := openPipeline(ctx, cfg, newLogger(io.Discard))

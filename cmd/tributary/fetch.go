@@ -9,7 +9,6 @@ import (
 	"syscall"
 
 	"github.com/tributary/tributary/aggregator"
-	"github.com/tributary/tributary/config"
 )
 
 // runFetch polls every source (or the ones named) once, prints a line per
@@ -23,17 +22,9 @@ func runFetch(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if *path == "" {
-		fmt.Fprintln(stderr, "fetch: -config is required")
-		return 2
-	}
-	cfg, err := config.Load(*path)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	if *dbPath != "" {
-		cfg.Database = *dbPath
+	cfg, code := loadConfig("fetch", *path, overrides{db: *dbPath}, stderr)
+	if cfg == nil {
+		return code
 	}
 	targets, err := selectTargets(aggregator.Targets(cfg), fs.Args())
 	if err != nil {

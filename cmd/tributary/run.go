@@ -46,17 +46,11 @@ func runDaemon(args []string, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if *path == "" {
-		fmt.Fprintln(stderr, "run: -config is required")
-		return 2
+	cfg, code := loadConfig("run", *path, ov, stderr)
+	if cfg == nil {
+		return code
 	}
 	log := newLogger(stderr)
-	cfg, err := config.Load(*path)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	ov.apply(cfg)
 	if err := serve(*path, cfg, ov, log); err != nil {
 		log.Error("tributary stopped", "err", err)
 		return 1
