@@ -38,7 +38,7 @@ func (s *Server) Export(ctx context.Context, dir string) (int, error) {
 			return 0, err
 		}
 	}
-	counts, err := s.store.CategoryCounts(ctx)
+	counts, err := s.categoryCounts(ctx)
 	if err != nil {
 		return 0, err
 	}

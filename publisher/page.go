@@ -60,7 +60,7 @@ func (s *Server) buildPage(ctx context.Context, now time.Time, category string) 
 	if err != nil {
 		return nil, err
 	}
-	counts, err := s.store.CategoryCounts(ctx)
+	counts, err := s.categoryCounts(ctx)
 	if err != nil {
 		return nil, err
 	}

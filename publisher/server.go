@@ -101,6 +101,10 @@ type Server struct {
 	settings        Settings
 	settingsVersion int // bumped by SetSettings, so cached output is redone
 	cache           map[string]*rendered
+
+	countsMu  sync.Mutex
+	counts    []store.CategoryCount // the categories, as of countsGen
+	countsGen uint64
 }
 
 // New returns a Server reading from st. now is the clock (time.Now outside
@@ -204,10 +208,30 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, format, category 
 	http.ServeContent(w, r, "", out.modified, bytes.NewReader(body))
 }
 
+// categoryCounts returns the categories and their entry counts, queried
+// again only when the store has changed: every category request needs them.
+func (s *Server) categoryCounts(ctx context.Context) ([]store.CategoryCount, error) {
+	gen := s.store.Generation()
+	s.countsMu.Lock()
+	defer s.countsMu.Unlock()
+	if s.counts != nil && s.countsGen == gen {
+		return s.counts, nil
+	}
+	counts, err := s.store.CategoryCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if counts == nil {
+		counts = []store.CategoryCount{}
+	}
+	s.counts, s.countsGen = counts, gen
+	return counts, nil
+}
+
 // categoryLabel returns the label of the category with slug, or "" when
 // no entry has it.
 func (s *Server) categoryLabel(ctx context.Context, slug string) (string, error) {
-	counts, err := s.store.CategoryCounts(ctx)
+	counts, err := s.categoryCounts(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -302,7 +326,7 @@ func (s *Server) build(ctx context.Context, now time.Time, format, category stri
 // buildCategories renders /categories.json: every category, its entry
 // count and its feeds.
 func (s *Server) buildCategories(ctx context.Context) (*rendered, error) {
-	counts, err := s.store.CategoryCounts(ctx)
+	counts, err := s.categoryCounts(ctx)
 	if err != nil {
 		return nil, err
 	}
