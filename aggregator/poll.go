@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -73,6 +74,9 @@ type Poller struct {
 	dedupWindow time.Duration
 
 	related *related.Index
+
+	// parse is parse.Parse; tests replace it to make a poll panic.
+	parse func(body []byte, contentType, encoding string) (*parse.Result, error)
 }
 
 // PollerOptions configure a Poller.
@@ -107,6 +111,7 @@ func NewPoller(st *store.Store, f *fetch.Fetcher, opts PollerOptions) *Poller {
 		dedupWindow: opts.DedupWindow,
 
 		related: relatedIndex(opts),
+		parse:   parse.Parse,
 	}
 }
 
@@ -187,7 +192,7 @@ func (p *Poller) pollOne(ctx context.Context, t Target, force bool) Result {
 	defer func() { <-sem }()
 
 	start := time.Now()
-	res := p.poll(ctx, t, st)
+	res := p.pollSafely(ctx, t, st)
 	res.Source = t.Source.URL
 	res.Duration = time.Since(start)
 	attrs := []any{"source", t.Source.URL, "outcome", res.Outcome, "new", res.Counts.New,
@@ -200,20 +205,36 @@ func (p *Poller) pollOne(ctx context.Context, t Target, force bool) Result {
 	return res
 }
 
+// pollSafely is poll, with a panic turned into the source's failure: bytes
+// from outside must never end the daemon, whatever bug they find. The stack
+// goes to the log so that the bug can be fixed.
+func (p *Poller) pollSafely(ctx context.Context, t Target, st store.SourceState) (res Result) {
+	defer func() {
+		if v := recover(); v != nil {
+			p.log.Error("panic while polling a source", "source", t.Source.URL, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			res = p.failed(ctx, t, st, p.now().UTC(), fmt.Errorf("internal error while reading this feed (panic: %v)", v))
+		}
+	}()
+	return p.poll(ctx, t, st)
+}
+
+// failed records err as the source's failure at time at, backing it off.
+func (p *Poller) failed(ctx context.Context, t Target, st store.SourceState, at time.Time, err error) Result {
+	if ctx.Err() != nil { // stopping: not the source's fault
+		return Result{Outcome: Skipped, Err: err}
+	}
+	next := at.Add(Backoff(st.Failures+1, rand.Float64()))
+	if rerr := p.store.RecordFailure(context.WithoutCancel(ctx), t.Source.URL, at, err.Error(), next); rerr != nil {
+		err = errors.Join(err, rerr)
+	}
+	return Result{Outcome: Failed, Err: err}
+}
+
 // poll runs fetch → parse → normalise → store for one source whose stored
 // state is st.
 func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Result {
 	at := p.now().UTC()
-	fail := func(err error) Result {
-		if ctx.Err() != nil { // stopping: not the source's fault
-			return Result{Outcome: Skipped, Err: err}
-		}
-		next := at.Add(Backoff(st.Failures+1, rand.Float64()))
-		if rerr := p.store.RecordFailure(context.WithoutCancel(ctx), t.Source.URL, at, err.Error(), next); rerr != nil {
-			err = errors.Join(err, rerr)
-		}
-		return Result{Outcome: Failed, Err: err}
-	}
+	fail := func(err error) Result { return p.failed(ctx, t, st, at, err) }
 
 	resp, err := p.fetcher.Fetch(ctx, fetch.Request{URL: t.Source.Location, ETag: st.ETag, LastModified: st.LastModified})
 	if err != nil {
@@ -228,7 +249,7 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 		return p.unchanged(ctx, t, at, resp, Unchanged)
 	}
 
-	parsed, err := parse.Parse(resp.Body, resp.ContentType, t.Source.Encoding)
+	parsed, err := p.parse(resp.Body, resp.ContentType, t.Source.Encoding)
 	if err != nil {
 		return fail(fmt.Errorf("%s: %w", t.Source.URL, err))
 	}

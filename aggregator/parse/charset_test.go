@@ -92,6 +92,13 @@ func TestFixReferences(t *testing.T) {
 		{"<t>AT&T &unknownentity; & done</t>", "<t>AT&amp;T &amp;unknownentity; &amp; done</t>"},
 		{"<t>&#X3C; &#60; &#x1b;</t>", "<t>&#x3c; &#x3c; </t>"},
 		{"<t><![CDATA[a&nbsp;b & c]]></t><!-- & -->", "<t><![CDATA[a&nbsp;b & c]]></t><!-- & -->"},
+		// References without digits once panicked the daemon.
+		{"<t>&#;</t>", "<t>&amp;#;</t>"},
+		{"<t>&#x;&#X;</t>", "<t>&amp;#x;&amp;#X;</t>"},
+		{"<t>&#-1;&#+1;</t>", "<t>&amp;#-1;&amp;#+1;</t>"},
+		{"<t>&#99999999999;</t>", "<t>&amp;#99999999999;</t>"},
+		{"&", "&amp;"},
+		{"&#", "&amp;#"},
 	}
 	for _, tt := range tests {
 		if got := string(fixReferences([]byte(tt.in))); got != tt.want {

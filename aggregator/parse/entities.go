@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -58,13 +59,15 @@ func fixReference(b []byte) ([]byte, int) {
 		return []byte("&amp;"), 1
 	}
 	name := string(b[1:end])
-	if name[0] == '#' {
+	if num, ok := strings.CutPrefix(name, "#"); ok {
+		// "&#;" and "&#x;" carry no digits: ParseUint fails on "" and the
+		// "&" is escaped like any other bare ampersand.
 		var n uint64
 		var err error
-		if name[1] == 'x' || name[1] == 'X' {
-			n, err = strconv.ParseUint(name[2:], 16, 32)
+		if hex, ok := cutPrefixFold(num, "x"); ok {
+			n, err = strconv.ParseUint(hex, 16, 32)
 		} else {
-			n, err = strconv.ParseUint(name[1:], 10, 32)
+			n, err = strconv.ParseUint(num, 10, 32)
 		}
 		switch {
 		case err != nil:
@@ -99,4 +102,12 @@ func isName(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// cutPrefixFold is strings.CutPrefix ignoring ASCII case.
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return s[len(prefix):], true
+	}
+	return s, false
 }
