@@ -65,7 +65,7 @@ func benchSetup(b *testing.B, sources, items int) (*aggregator.Poller, []aggrega
 	if err := st.SyncSources(ctx, cfgs); err != nil {
 		b.Fatal(err)
 	}
-	f := fetch.New(fetch.Options{Timeout: 30 * time.Second, MaxBodyBytes: 4 << 20, MaxRedirects: 5, UserAgent: "bench"})
+	f := fetch.New(fetch.Options{Timeout: 30 * time.Second, MaxBodyBytes: 4 << 20, MaxRedirects: 5, UserAgent: "bench", AllowPrivate: true})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	p := aggregator.NewPoller(st, f, aggregator.PollerOptions{
 		Now: time.Now, Log: log, Workers: config.DefaultWorkers, PerHost: config.DefaultWorkers, DedupWindow: config.DefaultDedupWindow,

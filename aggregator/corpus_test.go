@@ -114,7 +114,7 @@ func TestCorpus(t *testing.T) {
 		http.ServeFile(w, r, filepath.Join(root, "tests", filepath.FromSlash(f.File)))
 	}))
 	defer srv.Close()
-	fetcher := fetch.New(fetch.Options{Timeout: 10 * time.Second, MaxBodyBytes: 4 << 20, MaxRedirects: 3, UserAgent: "corpus"})
+	fetcher := fetch.New(fetch.Options{Timeout: 10 * time.Second, MaxBodyBytes: 4 << 20, MaxRedirects: 3, UserAgent: "corpus", AllowPrivate: true})
 	defer fetcher.Close()
 	norm := normalize.New()
 

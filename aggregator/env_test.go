@@ -50,7 +50,7 @@ func newEnv(t *testing.T, timeout time.Duration) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	f := fetch.New(fetch.Options{Timeout: timeout, MaxBodyBytes: 1 << 20, MaxRedirects: 3, UserAgent: "Tributary/test"})
+	f := fetch.New(fetch.Options{Timeout: timeout, MaxBodyBytes: 1 << 20, MaxRedirects: 3, UserAgent: "Tributary/test", AllowPrivate: true})
 	t.Cleanup(f.Close)
 	c := &clock{now: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))

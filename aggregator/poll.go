@@ -25,6 +25,7 @@ import (
 	"github.com/tributary/tributary/aggregator/related"
 	"github.com/tributary/tributary/aggregator/store"
 	"github.com/tributary/tributary/config"
+	"github.com/tributary/tributary/config/redact"
 )
 
 // Target is a source to poll, with the settings that apply to it.
@@ -195,7 +196,7 @@ func (p *Poller) pollOne(ctx context.Context, t Target, force bool) Result {
 	res := p.pollSafely(ctx, t, st)
 	res.Source = t.Source.URL
 	res.Duration = time.Since(start)
-	attrs := []any{"source", t.Source.URL, "outcome", res.Outcome, "new", res.Counts.New,
+	attrs := []any{"source", redact.URL(t.Source.URL), "outcome", res.Outcome, "new", res.Counts.New,
 		"updated", res.Counts.Updated, "ms", res.Duration.Milliseconds()}
 	if res.Err != nil {
 		p.log.Warn("poll", append(attrs, "err", res.Err)...)
@@ -211,7 +212,7 @@ func (p *Poller) pollOne(ctx context.Context, t Target, force bool) Result {
 func (p *Poller) pollSafely(ctx context.Context, t Target, st store.SourceState) (res Result) {
 	defer func() {
 		if v := recover(); v != nil {
-			p.log.Error("panic while polling a source", "source", t.Source.URL, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			p.log.Error("panic while polling a source", "source", redact.URL(t.Source.URL), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 			res = p.failed(ctx, t, st, p.now().UTC(), fmt.Errorf("internal error while reading this feed (panic: %v)", v))
 		}
 	}()
@@ -236,7 +237,7 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 	at := p.now().UTC()
 	fail := func(err error) Result { return p.failed(ctx, t, st, at, err) }
 
-	resp, err := p.fetcher.Fetch(ctx, fetch.Request{URL: t.Source.Location, ETag: st.ETag, LastModified: st.LastModified})
+	resp, err := p.fetcher.Fetch(ctx, fetch.Request{URL: t.Source.Location, ETag: st.ETag, LastModified: st.LastModified, AllowPrivate: t.Source.AllowPrivate})
 	if err != nil {
 		return fail(err)
 	}
@@ -251,7 +252,7 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 
 	parsed, err := p.parse(resp.Body, resp.ContentType, t.Source.Encoding)
 	if err != nil {
-		return fail(fmt.Errorf("%s: %w", t.Source.URL, err))
+		return fail(err)
 	}
 	entries, urlIdentity := p.normalizer.Entries(parsed.Feed, normalize.Options{
 		FeedURL:     resp.URL,
@@ -261,7 +262,7 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 		URLIdentity: st.URLIdentity,
 	})
 	if urlIdentity && !st.URLIdentity {
-		p.log.Warn("GUIDs missing or repeated: identifying entries by URL from now on", "source", t.Source.URL)
+		p.log.Warn("GUIDs missing or repeated: identifying entries by URL from now on", "source", redact.URL(t.Source.URL))
 	}
 	if t.Categories != nil {
 		t.Categories.categorizeEntries(t.Source.URL, sourceName(t.Source, st, parsed.Feed.Title), entries)

@@ -45,6 +45,10 @@ type Fetch struct {
 	MaxRedirects int      `yaml:"max_redirects"`
 	Workers      int      `yaml:"workers"`
 	PerHost      int      `yaml:"per_host"`
+	// AllowPrivateNetworks lets every source reach loopback, private,
+	// link-local, CGNAT and unique-local addresses. Off by default: a
+	// public feed that redirects to 169.254.169.254 must not be followed.
+	AllowPrivateNetworks bool `yaml:"allow_private_networks"`
 }
 
 // Dedup configures the detection of duplicates across sources.
@@ -92,6 +96,9 @@ type Source struct {
 	Encoding    string `yaml:"encoding"`
 	FutureDates string `yaml:"future_dates"`
 	Timezone    string `yaml:"timezone"`
+	// AllowPrivate lets this source reach non-public addresses (a feed on
+	// the local network), whatever fetch.allow_private_networks says.
+	AllowPrivate bool `yaml:"allow_private"`
 
 	Categories        []string `yaml:"categories"`
 	UseFeedCategories bool     `yaml:"use_feed_categories"`

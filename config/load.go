@@ -13,6 +13,7 @@ import (
 	"time"
 	_ "time/tzdata" // timezone names work on machines without tzdata
 
+	"github.com/tributary/tributary/config/redact"
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/net/html/charset"
 )
@@ -236,12 +237,12 @@ func (c *Config) validate(doc *yaml.Node, errs *Error) {
 		}
 		loc, err := resolveLocation(s.URL, c.dir())
 		if err != nil {
-			errs.add(line, "source url %q: %v", s.URL, err)
+			errs.add(line, "source url %q: %v", redact.URL(s.URL), err)
 			continue
 		}
 		s.Location = loc
 		if first, dup := seen[loc]; dup {
-			errs.add(line, "duplicate source %q (first listed on line %d)", s.URL, first)
+			errs.add(line, "duplicate source %q (first listed on line %d)", redact.URL(s.URL), first)
 		} else {
 			seen[loc] = line
 		}

@@ -43,7 +43,7 @@ func newSite(t *testing.T, dbPath string, feeds []string) *site {
 	}
 	s := &site{t: t, dbPath: dbPath, store: st, now: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s.fetcher = fetch.New(fetch.Options{Timeout: 5 * time.Second, MaxBodyBytes: 1 << 20, MaxRedirects: 3, UserAgent: "test"})
+	s.fetcher = fetch.New(fetch.Options{Timeout: 5 * time.Second, MaxBodyBytes: 1 << 20, MaxRedirects: 3, UserAgent: "test", AllowPrivate: true})
 	s.poller = aggregator.NewPoller(st, s.fetcher, aggregator.PollerOptions{
 		Now: func() time.Time { return s.now }, Log: log, Workers: 4, PerHost: 2, DedupWindow: 7 * 24 * time.Hour,
 	})

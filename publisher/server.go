@@ -22,6 +22,7 @@ import (
 
 	"github.com/tributary/tributary/aggregator/related"
 	"github.com/tributary/tributary/aggregator/store"
+	"github.com/tributary/tributary/config/redact"
 )
 
 // Settings are the parts of the config the publisher uses. They can change
@@ -379,10 +380,10 @@ func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
 			report.LastPoll = &t
 		}
 		if src.LastError != "" {
-			report.Failing = append(report.Failing, failing{URL: src.URL, Error: src.LastError})
+			report.Failing = append(report.Failing, failing{URL: redact.URL(src.URL), Error: src.LastError})
 		}
 		if src.URLIdentity {
-			report.Notices = append(report.Notices, notice{URL: src.URL, Notice: "GUIDs missing or repeated: entries identified by URL"})
+			report.Notices = append(report.Notices, notice{URL: redact.URL(src.URL), Notice: "GUIDs missing or repeated: entries identified by URL"})
 		}
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -459,10 +460,8 @@ func gzipBytes(b []byte) ([]byte, error) {
 }
 
 // publicFeedURL is the source's feed URL when it may be shown to the world:
-// http and https feeds only, never the path of a local file.
+// http and https feeds only, never the path of a local file, and without the
+// user info and query string that may hold credentials or tokens.
 func publicFeedURL(src store.SourceRef) string {
-	if u, err := url.Parse(src.FeedURL); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
-		return src.FeedURL
-	}
-	return ""
+	return redact.Public(src.FeedURL)
 }

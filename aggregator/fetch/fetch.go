@@ -14,6 +14,8 @@ import (
 	"net/url"
 	"os"
 	"time"
+
+	"github.com/tributary/tributary/config/redact"
 )
 
 // Options are the fetcher's limits.
@@ -22,6 +24,15 @@ type Options struct {
 	MaxBodyBytes int64         // after decompression
 	MaxRedirects int
 	UserAgent    string
+
+	// AllowPrivate lets every source reach loopback, private, link-local
+	// and other non-public addresses (fetch.allow_private_networks). When
+	// false only requests with Request.AllowPrivate may.
+	AllowPrivate bool
+	// Resolver resolves host names; nil means net.DefaultResolver.
+	Resolver Resolver
+	// Dial connects to a checked address; nil means a net.Dialer.
+	Dial DialFunc
 }
 
 // Request names a feed and the validators saved from its last poll.
@@ -29,6 +40,9 @@ type Request struct {
 	URL          string // http, https or file URL
 	ETag         string
 	LastModified string
+	// AllowPrivate lets this request reach non-public addresses (a
+	// source's allow_private).
+	AllowPrivate bool
 }
 
 // Response is a fetched feed. When NotModified is true the body is empty and
@@ -58,14 +72,36 @@ var ErrTooLarge = errors.New("feed body exceeds the size limit")
 // kept alive and reused across polls of the same host.
 type Fetcher struct {
 	opts   Options
-	client *http.Client
+	public *http.Client // reaches public addresses only (unless opts.AllowPrivate)
+	any    *http.Client // reaches any address, for sources that allow it
 }
 
-// New returns a Fetcher with its own http.Client.
+// New returns a Fetcher with its own http.Clients: one that connects only to
+// public addresses and one, used for sources that allow it, that connects
+// anywhere. They do not share connections, so a connection opened for one
+// source cannot carry another's requests to a private address.
 func New(opts Options) *Fetcher {
+	if opts.Resolver == nil {
+		opts.Resolver = net.DefaultResolver
+	}
+	if opts.Dial == nil {
+		opts.Dial = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	}
+	public := newClient(opts, guardedDial(opts.Resolver, opts.Dial, opts.AllowPrivate))
+	anyAddr := public
+	if !opts.AllowPrivate {
+		anyAddr = newClient(opts, guardedDial(opts.Resolver, opts.Dial, true))
+	}
+	return &Fetcher{opts: opts, public: public, any: anyAddr}
+}
+
+// newClient returns an http.Client that dials with dial and follows
+// redirects within opts' limit, to http and https only.
+func newClient(opts Options, dial DialFunc) *http.Client {
 	transport := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		// No proxy: a proxy would connect on our behalf, out of reach of
+		// the address check.
+		DialContext:           dial,
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          100,
 		MaxIdleConnsPerHost:   4,
@@ -73,7 +109,7 @@ func New(opts Options) *Fetcher {
 		TLSHandshakeTimeout:   10 * time.Second,
 		ResponseHeaderTimeout: opts.Timeout,
 	}
-	client := &http.Client{
+	return &http.Client{
 		Transport: transport,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) > opts.MaxRedirects {
@@ -85,17 +121,19 @@ func New(opts Options) *Fetcher {
 			return nil
 		},
 	}
-	return &Fetcher{opts: opts, client: client}
 }
 
 // Close releases idle connections.
-func (f *Fetcher) Close() { f.client.CloseIdleConnections() }
+func (f *Fetcher) Close() {
+	f.public.CloseIdleConnections()
+	f.any.CloseIdleConnections()
+}
 
 // Fetch downloads req.URL. Errors carry the URL.
 func (f *Fetcher) Fetch(ctx context.Context, req Request) (*Response, error) {
 	u, err := url.Parse(req.URL)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", req.URL, err)
+		return nil, fmt.Errorf("fetch %s: not a valid URL", redact.URL(req.URL))
 	}
 	var resp *Response
 	switch u.Scheme {
@@ -107,7 +145,7 @@ func (f *Fetcher) Fetch(ctx context.Context, req Request) (*Response, error) {
 		err = fmt.Errorf("scheme %q is not allowed", u.Scheme)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", req.URL, err)
+		return nil, fmt.Errorf("fetch %s: %w", redact.URL(req.URL), err)
 	}
 	return resp, nil
 }
@@ -127,8 +165,19 @@ func (f *Fetcher) fetchHTTP(ctx context.Context, req Request) (*Response, error)
 	if req.LastModified != "" {
 		hreq.Header.Set("If-Modified-Since", req.LastModified)
 	}
-	hresp, err := f.client.Do(hreq)
+	client := f.public
+	if req.AllowPrivate {
+		client = f.any
+	}
+	hresp, err := client.Do(hreq)
 	if err != nil {
+		// The *url.Error names the URL of the last request, which after a
+		// redirect may be an address the source's owner chose to probe:
+		// the caller names the source instead.
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err
+		}
 		return nil, err
 	}
 	defer hresp.Body.Close()

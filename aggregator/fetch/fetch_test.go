@@ -15,7 +15,7 @@ import (
 )
 
 func newFetcher(maxBody int64) *Fetcher {
-	return New(Options{Timeout: 2 * time.Second, MaxBodyBytes: maxBody, MaxRedirects: 2, UserAgent: "Tributary/test (+https://news.example.org/)"})
+	return New(Options{Timeout: 2 * time.Second, MaxBodyBytes: maxBody, MaxRedirects: 2, UserAgent: "Tributary/test (+https://news.example.org/)", AllowPrivate: true})
 }
 
 func TestFetchGzipAndHeaders(t *testing.T) {

@@ -124,7 +124,7 @@ type Stored struct {
 func (s *Store) Recategorize(ctx context.Context, at int64, decide func(Stored) ([]entry.Category, bool)) error {
 	rows, err := s.reader.QueryContext(ctx, `
 		SELECT e.id, e.source_id, s.url,
-			CASE WHEN s.name <> '' THEN s.name WHEN s.title <> '' THEN s.title ELSE s.url END,
+			CASE WHEN s.name <> '' THEN s.name WHEN s.title <> '' THEN s.title ELSE s.fallback_name END,
 			e.key, e.title, e.content_text, e.author, e.url, e.feed_categories
 		FROM entries e JOIN sources s ON s.id = e.source_id WHERE s.active = 1`)
 	if err != nil {

@@ -288,7 +288,7 @@ func (s *Store) Latest(ctx context.Context, now time.Time, limit int, category s
 	rows, err := s.reader.QueryContext(ctx, `
 		SELECT e.id, e.public_id, e.key, e.url, e.title, e.author, e.content_html, e.content_text,
 			e.published, e.updated, e.first_seen, e.modified_at, e.hash,
-			CASE WHEN s.name <> '' THEN s.name WHEN s.title <> '' THEN s.title ELSE s.url END,
+			CASE WHEN s.name <> '' THEN s.name WHEN s.title <> '' THEN s.title ELSE s.fallback_name END,
 			s.site_url, s.location
 		FROM entries e JOIN sources s ON s.id = e.source_id
 		WHERE s.active = 1 AND NOT (s.future_dates = 'hold' AND e.published > ?)
@@ -343,7 +343,7 @@ func (s *Store) addCopies(ctx context.Context, items []Item) error {
 	}
 	rows, err := s.reader.QueryContext(ctx, `
 		SELECT d.duplicate_of, d.url,
-			CASE WHEN s.name <> '' THEN s.name WHEN s.title <> '' THEN s.title ELSE s.url END
+			CASE WHEN s.name <> '' THEN s.name WHEN s.title <> '' THEN s.title ELSE s.fallback_name END
 		FROM entries d JOIN sources s ON s.id = d.source_id
 		WHERE s.active = 1 AND d.duplicate_of IN (SELECT value FROM json_each(?))
 		ORDER BY d.first_seen, d.id`, jsonInts(rowIDs(items)))

@@ -69,6 +69,11 @@ var migrations = []string{
 	) WITHOUT ROWID;
 	CREATE INDEX entry_categories_slug ON entry_categories (slug, entry_id);
 	CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`,
+
+	// 4: the name a source is shown under when it has neither a configured
+	// name nor a feed title: its host, never its URL or path (see
+	// FallbackName).
+	`ALTER TABLE sources ADD COLUMN fallback_name TEXT NOT NULL DEFAULT '';`,
 }
 
 // SchemaVersion is the schema version this code migrates databases to.

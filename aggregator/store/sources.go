@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/url"
 	"time"
 )
 
@@ -38,7 +39,8 @@ type SourceState struct {
 	URLIdentity bool
 }
 
-// DisplayName is the configured name, else the feed's title, else its URL.
+// DisplayName is the configured name, else the feed's title, else the
+// source's host (see FallbackName).
 func (s *SourceState) DisplayName() string {
 	switch {
 	case s.Name != "":
@@ -46,7 +48,18 @@ func (s *SourceState) DisplayName() string {
 	case s.Title != "":
 		return s.Title
 	}
-	return s.URL
+	return FallbackName(s.Location)
+}
+
+// FallbackName is the name of a source that has neither a configured name
+// nor a feed title: the host of its location, or "local feed" for a file.
+// A configured URL may carry credentials or a token, and a path tells the
+// world about the server, so neither is ever shown.
+func FallbackName(location string) string {
+	if u, err := url.Parse(location); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return "local feed"
 }
 
 // SyncSources makes the configured sources the active ones: new sources are
@@ -64,10 +77,10 @@ func (s *Store) SyncSources(ctx context.Context, sources []SourceConfig) error {
 	}
 	for _, src := range sources {
 		_, err := tx.ExecContext(ctx, `
-			INSERT INTO sources (url, location, name, future_dates, active) VALUES (?, ?, ?, ?, 1)
+			INSERT INTO sources (url, location, name, future_dates, fallback_name, active) VALUES (?, ?, ?, ?, ?, 1)
 			ON CONFLICT (url) DO UPDATE SET location = excluded.location, name = excluded.name,
-				future_dates = excluded.future_dates, active = 1`,
-			src.URL, src.Location, src.Name, src.FutureDates)
+				future_dates = excluded.future_dates, fallback_name = excluded.fallback_name, active = 1`,
+			src.URL, src.Location, src.Name, src.FutureDates, FallbackName(src.Location))
 		if err != nil {
 			return fmt.Errorf("sync source %s: %w", src.URL, err)
 		}

@@ -56,6 +56,7 @@ func openPipeline(ctx context.Context, cfg *config.Config, log *slog.Logger) (*p
 		MaxBodyBytes: cfg.Fetch.MaxBodyBytes,
 		MaxRedirects: cfg.Fetch.MaxRedirects,
 		UserAgent:    userAgent(cfg.BaseURL),
+		AllowPrivate: cfg.Fetch.AllowPrivateNetworks,
 	})
 	p := aggregator.NewPoller(st, f, aggregator.PollerOptions{
 		Now:           time.Now,

@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/tributary/tributary/aggregator"
+	"github.com/tributary/tributary/config/redact"
 )
 
 // runFetch polls every source (or the ones named) once, prints a line per
@@ -46,17 +47,17 @@ func runFetch(args []string, stdout, stderr io.Writer) int {
 		switch r.Outcome {
 		case aggregator.Failed:
 			failed++
-			fmt.Fprintf(stdout, "FAIL %s: %v\n", r.Source, r.Err)
+			fmt.Fprintf(stdout, "FAIL %s: %v\n", redact.URL(r.Source), r.Err)
 		case aggregator.Skipped:
 			failed++
-			fmt.Fprintf(stdout, "FAIL %s: interrupted\n", r.Source)
+			fmt.Fprintf(stdout, "FAIL %s: interrupted\n", redact.URL(r.Source))
 		default:
 			note := ""
 			if r.URLIdentity {
 				note = ", identified by URL (GUIDs missing or repeated)"
 			}
 			fmt.Fprintf(stdout, "ok   %s: %s, %d new, %d updated%s (%d ms)\n",
-				r.Source, r.Outcome, r.Counts.New, r.Counts.Updated, note, r.Duration.Milliseconds())
+				redact.URL(r.Source), r.Outcome, r.Counts.New, r.Counts.Updated, note, r.Duration.Milliseconds())
 		}
 	}
 	if failed > 0 {

@@ -69,7 +69,7 @@ func TestFetchCommand(t *testing.T) {
 		t.Errorf("database not created next to the config: %v", err)
 	}
 
-	writeConfig(t, cfg, "database: t.db\nsources:\n  - url: "+feedPath(t, "rss.xml")+"\n  - url: "+broken.URL+"/feed\n")
+	writeConfig(t, cfg, "database: t.db\nsources:\n  - url: "+feedPath(t, "rss.xml")+"\n  - url: "+broken.URL+"/feed\n    allow_private: true\n")
 	out.Reset()
 	if code := run([]string{"fetch", "-config", cfg}, &out, &errOut); code != 2 {
 		t.Errorf("fetch with a failing source: exit %d, want 2", code)
