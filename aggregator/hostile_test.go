@@ -2,9 +2,11 @@ package aggregator_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -73,5 +75,66 @@ func TestPollPanicIsTheSourcesFailure(t *testing.T) {
 	}
 	if items := e.items(); len(items) != 1 || items[0].Title != "Good" {
 		t.Errorf("stored %+v, want the good source's entry", items)
+	}
+}
+
+// A feed that lists thousands of fresh items at every poll adds at most
+// max_items a poll, and its source keeps at most max_per_source entries.
+func TestPollBoundsEndlessFreshItems(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	var poll atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := poll.Add(1)
+		var b strings.Builder
+		b.WriteString(`<rss version="2.0"><channel><title>Flood</title>`)
+		for i := range 2000 {
+			fmt.Fprintf(&b, `<item><guid>p%d-i%d</guid><title>Item %d of poll %d</title></item>`, n, i, i, n)
+		}
+		b.WriteString(`</channel></rss>`)
+		w.Write([]byte(b.String()))
+	}))
+	defer ts.Close()
+	quiet := e.sources("rss.xml")[0]
+	if r := e.poll(quiet); r.Outcome != aggregator.Updated {
+		t.Fatalf("quiet source: %+v", r)
+	}
+	src := e.sources(ts.URL, "rss.xml")[0]
+	src.MaxItems, src.MaxEntries = 300, 700
+	for i := range 4 {
+		r := e.poll(src)
+		if r.Outcome != aggregator.Updated || r.Counts.New != 300 {
+			t.Fatalf("poll %d: %+v, want 300 new", i+1, r)
+		}
+		e.clock.Set(e.clock.Now().Add(time.Hour))
+	}
+	var flood, other int
+	for _, it := range e.items() {
+		if strings.HasPrefix(it.Title, "Item ") {
+			flood++
+		} else {
+			other++
+		}
+	}
+	if flood != 700 {
+		t.Errorf("the flooding source keeps %d entries, want max_per_source 700", flood)
+	}
+	if other != 3 {
+		t.Errorf("the other source keeps %d entries, want its 3", other)
+	}
+}
+
+// A feed nested 60,000 deep is refused with a clear error; the source
+// fails, and the daemon's other sources are untouched.
+func TestPollRefusesDeepNesting(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	deep := serveBody(t, `<rss version="2.0" xmlns:x="urn:x"><channel><title>t</title><item><guid>a</guid>`+
+		strings.Repeat("<x:a>", 60_000)+strings.Repeat("</x:a>", 60_000)+`</item></channel></rss>`)
+	targets := e.sources(deep, "rss.xml")
+	results := e.poller.PollAll(context.Background(), targets, true)
+	if results[0].Outcome != aggregator.Failed || !strings.Contains(results[0].Err.Error(), "deep") {
+		t.Errorf("deep source: %+v", results[0])
+	}
+	if results[1].Outcome != aggregator.Updated || results[1].Counts.New != 3 {
+		t.Errorf("other source: %+v", results[1])
 	}
 }

@@ -33,6 +33,12 @@ type Target struct {
 	Source      config.Source
 	FutureDates string      // config.FutureClamp (the default when empty), FutureHold or FutureKeep
 	Categories  *Categories // nil: no categories, no filters
+	// MaxItems caps the items taken from one poll of the feed, the newest
+	// first (0: no cap).
+	MaxItems int
+	// MaxEntries caps the entries the source keeps in the store, the
+	// newest first (0: no cap).
+	MaxEntries int
 }
 
 // Outcome says how a poll ended.
@@ -254,6 +260,11 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 	if err != nil {
 		return fail(err)
 	}
+	if taken, all := NewestItems(parsed.Feed.Items, t.MaxItems), len(parsed.Feed.Items); len(taken) < all {
+		p.log.Warn("feed lists more items than fetch.max_items: taking the newest", "source", redact.URL(t.Source.URL),
+			"items", all, "taken", len(taken))
+		parsed.Feed.Items = taken
+	}
 	entries, urlIdentity := p.normalizer.Entries(parsed.Feed, normalize.Options{
 		FeedURL:     resp.URL,
 		Now:         at,
@@ -307,6 +318,13 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 		if p.related != nil {
 			p.related.AddPrepared(prepared[s.Index].WithID(s.RowID, e.DuplicateOf))
 		}
+	}
+	if counts.New > 0 && t.MaxEntries > 0 {
+		ids, err := p.store.Cap(context.WithoutCancel(ctx), at, st.ID, t.MaxEntries)
+		if err != nil {
+			return fail(err)
+		}
+		p.forget(ids)
 	}
 	return Result{Outcome: Updated, Counts: counts, URLIdentity: urlIdentity}
 }
@@ -363,14 +381,19 @@ func (p *Poller) Prune(ctx context.Context, retention time.Duration, keep int) (
 		p.log.Error("retention", "err", err)
 		return 0, err
 	}
+	p.forget(ids)
+	p.log.Info("retention", "pruned", len(ids))
+	return len(ids), nil
+}
+
+// forget removes deleted entries from the indexes.
+func (p *Poller) forget(ids []int64) {
 	for _, id := range ids {
 		p.duplicates.Remove(id)
 		if p.related != nil {
 			p.related.Remove(id)
 		}
 	}
-	p.log.Info("retention", "pruned", len(ids))
-	return len(ids), nil
 }
 
 // Backoff returns how long to wait before polling a source again after its

@@ -17,7 +17,8 @@ func Targets(cfg *config.Config) []Target {
 	cats := NewCategories(cfg)
 	out := make([]Target, len(cfg.Sources))
 	for i, s := range cfg.Sources {
-		out[i] = Target{Source: s, FutureDates: cfg.SourceFutureDates(s), Categories: cats}
+		out[i] = Target{Source: s, FutureDates: cfg.SourceFutureDates(s), Categories: cats,
+			MaxItems: cfg.Fetch.MaxItems, MaxEntries: cfg.MaxPerSource}
 	}
 	return out
 }

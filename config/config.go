@@ -24,6 +24,7 @@ type Config struct {
 	FutureDates   string     `yaml:"future_dates"`
 	Retention     Duration   `yaml:"retention"`
 	KeepPerSource int        `yaml:"keep_per_source"`
+	MaxPerSource  int        `yaml:"max_per_source"`
 	Fetch         Fetch      `yaml:"fetch"`
 	Dedup         Dedup      `yaml:"dedup"`
 	Related       Related    `yaml:"related"`
@@ -45,6 +46,9 @@ type Fetch struct {
 	MaxRedirects int      `yaml:"max_redirects"`
 	Workers      int      `yaml:"workers"`
 	PerHost      int      `yaml:"per_host"`
+	// MaxItems is how many items of one feed are taken per poll, the
+	// newest first.
+	MaxItems int `yaml:"max_items"`
 	// AllowPrivateNetworks lets every source reach loopback, private,
 	// link-local, CGNAT and unique-local addresses. Off by default: a
 	// public feed that redirects to 169.254.169.254 must not be followed.
@@ -133,6 +137,8 @@ const (
 	DefaultItemsPerFeed  = 50
 	DefaultRetention     = 90 * 24 * time.Hour
 	DefaultKeep          = 50
+	DefaultMaxPerSource  = 10000
+	DefaultMaxItems      = 500
 	DefaultDedupWindow   = 7 * 24 * time.Hour
 	DefaultRelatedMax    = 5
 	DefaultRelatedWindow = 30 * 24 * time.Hour

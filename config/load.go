@@ -148,6 +148,9 @@ func (c *Config) setDefaults() {
 	if c.KeepPerSource == 0 {
 		c.KeepPerSource = DefaultKeep
 	}
+	if c.MaxPerSource == 0 {
+		c.MaxPerSource = DefaultMaxPerSource
+	}
 	if c.Dedup.Window == 0 {
 		c.Dedup.Window = Duration(DefaultDedupWindow)
 	}
@@ -172,6 +175,9 @@ func (c *Config) setDefaults() {
 	}
 	if f.PerHost == 0 {
 		f.PerHost = DefaultPerHost
+	}
+	if f.MaxItems == 0 {
+		f.MaxItems = DefaultMaxItems
 	}
 }
 
@@ -211,6 +217,9 @@ func (c *Config) validate(doc *yaml.Node, errs *Error) {
 	}
 	if c.KeepPerSource < 0 {
 		errs.add(lineOf(doc, "keep_per_source"), "keep_per_source must not be negative")
+	}
+	if c.MaxPerSource < 1 || c.MaxPerSource < c.KeepPerSource {
+		errs.add(lineOf(doc, "max_per_source"), "max_per_source must be at least 1 and at least keep_per_source (%d), not %d", c.KeepPerSource, c.MaxPerSource)
 	}
 	c.Fetch.validate(doc, errs)
 
@@ -288,6 +297,9 @@ func (f *Fetch) validate(doc *yaml.Node, errs *Error) {
 	}
 	if f.Workers < 1 || f.Workers > 64 {
 		errs.add(lineOf(doc, "fetch", "workers"), "fetch.workers must be between 1 and 64")
+	}
+	if f.MaxItems < 1 || f.MaxItems > 100_000 {
+		errs.add(lineOf(doc, "fetch", "max_items"), "fetch.max_items must be between 1 and 100000, not %d", f.MaxItems)
 	}
 	if f.PerHost < 1 || f.PerHost > f.Workers {
 		errs.add(lineOf(doc, "fetch", "per_host"), "fetch.per_host must be between 1 and fetch.workers")

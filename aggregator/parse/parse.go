@@ -24,6 +24,9 @@ func Parse(body []byte, contentType, encodingOverride string) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse: %w", err)
 	}
+	if err := checkShape(text, MaxDepth, MaxElements); err != nil {
+		return nil, fmt.Errorf("parse: refused: %w", err)
+	}
 	p := gofeed.NewParser()
 	// The image scan of item content costs a third of the parse time and
 	// gives nothing we use.

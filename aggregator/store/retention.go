@@ -11,6 +11,29 @@ import (
 // tombstone for each so that a source listing them again does not bring
 // them back. It returns the row ids of the entries it deleted.
 func (s *Store) Prune(ctx context.Context, now, cutoff time.Time, keep int) ([]int64, error) {
+	return s.pruneWhere(ctx, now, `
+		SELECT id FROM (
+			SELECT id, coalesce(published, first_seen) AS at,
+				row_number() OVER (PARTITION BY source_id
+					ORDER BY coalesce(published, first_seen) DESC, first_seen DESC, id DESC) AS rank
+			FROM entries)
+		WHERE at < ? AND rank > ?`, cutoff.Unix(), keep)
+}
+
+// Cap deletes the entries of the source with id sourceID beyond its newest
+// max, whatever their age, leaving tombstones like Prune. It bounds what a
+// source can add between two daily prunes: a feed that lists thousands of
+// fresh items at every poll cannot grow the store without end.
+func (s *Store) Cap(ctx context.Context, now time.Time, sourceID int64, max int) ([]int64, error) {
+	return s.pruneWhere(ctx, now, `
+		SELECT id FROM entries WHERE source_id = ?
+		ORDER BY coalesce(published, first_seen) DESC, first_seen DESC, id DESC
+		LIMIT -1 OFFSET ?`, sourceID, max)
+}
+
+// pruneWhere deletes the entries whose ids the query selects, in one
+// transaction, leaving a tombstone for each, and returns their row ids.
+func (s *Store) pruneWhere(ctx context.Context, now time.Time, query string, args ...any) ([]int64, error) {
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("prune: %w", err)
@@ -22,15 +45,7 @@ func (s *Store) Prune(ctx context.Context, now, cutoff time.Time, keep int) ([]i
 	if err != nil {
 		return nil, fmt.Errorf("prune: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, `
-		INSERT INTO doomed (id)
-		SELECT id FROM (
-			SELECT id, coalesce(published, first_seen) AS at,
-				row_number() OVER (PARTITION BY source_id
-					ORDER BY coalesce(published, first_seen) DESC, first_seen DESC, id DESC) AS rank
-			FROM entries)
-		WHERE at < ? AND rank > ?`, cutoff.Unix(), keep)
-	if err != nil {
+	if _, err = tx.ExecContext(ctx, `INSERT INTO doomed (id) `+query, args...); err != nil {
 		return nil, fmt.Errorf("prune: choose entries: %w", err)
 	}
 	_, err = tx.ExecContext(ctx, `
