@@ -138,3 +138,46 @@ func TestPollRefusesDeepNesting(t *testing.T) {
 		t.Errorf("other source: %+v", results[1])
 	}
 }
+
+// Twenty items sharing one non-permalink GUID and no link were once given
+// the channel link as their URL and collapsed into one entry.
+func TestPollKeepsItemsThatShareAGUID(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	var items []string
+	for i := range 20 {
+		items = append(items, fmt.Sprintf(`<item><guid isPermaLink="false">story</guid><title>Story %d</title><description>Text of story %d.</description></item>`, i, i))
+	}
+	src := e.sources(serveBody(t, rssOf(items...)))[0]
+	r := e.poll(src)
+	if r.Outcome != aggregator.Updated || r.Counts.New != 20 {
+		t.Fatalf("poll: %+v, want 20 new", r)
+	}
+	for _, it := range e.items() {
+		if it.URL != "" {
+			t.Errorf("%s: URL %q, want none (the GUID is not a permalink)", it.Title, it.URL)
+		}
+	}
+	st, _ := e.store.Source(context.Background(), src.Source.URL)
+	if len(st.Notices) != 1 || !strings.Contains(st.Notices[0], "20 items") {
+		t.Errorf("notices %q, want one saying 20 items were told apart by content", st.Notices)
+	}
+}
+
+// A server that answers 304 although we sent no validator would keep the
+// source empty for ever: the source gets a notice.
+func TestPollNotModifiedWithoutValidators(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNotModified)
+	}))
+	defer ts.Close()
+	src := e.sources(ts.URL)[0]
+	r := e.poll(src)
+	if r.Outcome != aggregator.NotModified || len(r.Notices) != 1 {
+		t.Fatalf("poll: %+v, want not-modified with a notice", r)
+	}
+	st, _ := e.store.Source(context.Background(), src.Source.URL)
+	if len(st.Notices) != 1 || !strings.Contains(st.Notices[0], "304") {
+		t.Errorf("notices %q", st.Notices)
+	}
+}

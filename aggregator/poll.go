@@ -63,6 +63,8 @@ type Result struct {
 	// URLIdentity says the source's entries are keyed by URL because its
 	// GUIDs are missing or repeated.
 	URLIdentity bool
+	// Notices are what the poll noticed that an operator should know.
+	Notices []string
 }
 
 // Poller runs the pipeline for sources. It is safe for concurrent use.
@@ -248,30 +250,42 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 		return fail(err)
 	}
 	if resp.NotModified {
-		return p.unchanged(ctx, t, at, resp, NotModified)
+		notice := ""
+		if st.ETag == "" && st.LastModified == "" {
+			// Nothing will ever be stored while the server keeps doing this.
+			notice = "the server answered 304 Not Modified to a request that carried no validator: nothing could be stored"
+		}
+		return p.unchanged(ctx, t, at, resp, NotModified, notice)
 	}
 	sum := sha256.Sum256(resp.Body)
 	bodyHash := hex.EncodeToString(sum[:])
 	if bodyHash == st.BodyHash {
-		return p.unchanged(ctx, t, at, resp, Unchanged)
+		return p.unchanged(ctx, t, at, resp, Unchanged, "")
 	}
 
 	parsed, err := p.parse(resp.Body, resp.ContentType, t.Source.Encoding)
 	if err != nil {
 		return fail(err)
 	}
+	var notices []string
 	if taken, all := NewestItems(parsed.Feed.Items, t.MaxItems), len(parsed.Feed.Items); len(taken) < all {
-		p.log.Warn("feed lists more items than fetch.max_items: taking the newest", "source", redact.URL(t.Source.URL),
-			"items", all, "taken", len(taken))
+		notices = append(notices, fmt.Sprintf("the feed lists %d items: only the newest %d are taken (fetch.max_items)", all, len(taken)))
 		parsed.Feed.Items = taken
 	}
-	entries, urlIdentity := p.normalizer.Entries(parsed.Feed, normalize.Options{
+	entries, identity := p.normalizer.Entries(parsed.Feed, normalize.Options{
 		FeedURL:     resp.URL,
 		Now:         at,
 		KeepFuture:  t.FutureDates == config.FutureKeep || t.FutureDates == config.FutureHold,
 		Location:    t.Source.Zone,
 		URLIdentity: st.URLIdentity,
 	})
+	if identity.ByContent > 0 {
+		notices = append(notices, fmt.Sprintf("%d items have no GUID or link that tells them apart: identified by their title, date and text", identity.ByContent))
+	}
+	for _, n := range notices {
+		p.log.Warn("notice", "source", redact.URL(t.Source.URL), "notice", n)
+	}
+	urlIdentity := identity.ByURL
 	if urlIdentity && !st.URLIdentity {
 		p.log.Warn("GUIDs missing or repeated: identifying entries by URL from now on", "source", redact.URL(t.Source.URL))
 	}
@@ -307,6 +321,7 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 		BodyHash:     bodyHash,
 		NextPoll:     at,
 		URLIdentity:  urlIdentity,
+		Notices:      notices,
 		Entries:      entries,
 	})
 	if err != nil {
@@ -326,7 +341,7 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 		}
 		p.forget(ids)
 	}
-	return Result{Outcome: Updated, Counts: counts, URLIdentity: urlIdentity}
+	return Result{Outcome: Updated, Counts: counts, URLIdentity: urlIdentity, Notices: notices}
 }
 
 // sourceName is the name a source is shown under: its configured name, else
@@ -365,11 +380,16 @@ func sketch(entries []entry.Entry) []dedup.Sketch {
 	return out
 }
 
-func (p *Poller) unchanged(ctx context.Context, t Target, at time.Time, resp *fetch.Response, o Outcome) Result {
-	if err := p.store.RecordUnchanged(context.WithoutCancel(ctx), t.Source.URL, at, resp.ETag, resp.LastModified, at); err != nil {
+func (p *Poller) unchanged(ctx context.Context, t Target, at time.Time, resp *fetch.Response, o Outcome, notice string) Result {
+	if err := p.store.RecordUnchanged(context.WithoutCancel(ctx), t.Source.URL, at, resp.ETag, resp.LastModified, at, notice); err != nil {
 		return Result{Outcome: Failed, Err: err}
 	}
-	return Result{Outcome: o}
+	res := Result{Outcome: o}
+	if notice != "" {
+		res.Notices = []string{notice}
+		p.log.Warn("notice", "source", redact.URL(t.Source.URL), "notice", notice)
+	}
+	return res
 }
 
 // Prune applies the retention policy: entries older than retention go,

@@ -385,6 +385,9 @@ func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
 		if src.URLIdentity {
 			report.Notices = append(report.Notices, notice{URL: redact.URL(src.URL), Notice: "GUIDs missing or repeated: entries identified by URL"})
 		}
+		for _, n := range src.Notices {
+			report.Notices = append(report.Notices, notice{URL: redact.URL(src.URL), Notice: n})
+		}
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")

@@ -24,6 +24,10 @@ const (
 	maxContent = 256 << 10
 )
 
+// NotPermalink is the key in gofeed.Item.Custom that the parser sets for an
+// RSS GUID marked isPermaLink="false": such a GUID is never taken as a URL.
+const NotPermalink = "tributary:guid-not-permalink"
+
 // Options describe the source being normalised.
 type Options struct {
 	FeedURL    string         // where the feed was fetched from; relative links resolve against it
@@ -45,13 +49,24 @@ func New() *Normalizer {
 	return &Normalizer{policy: newPolicy()}
 }
 
-// Entries normalises the items of feed. Items that come out with the same key
-// as an earlier item of the same document are dropped: the first wins.
-//
-// urlIdentity reports that the items are keyed by URL rather than GUID,
-// because opts asked for it or because too many of the document's GUIDs are
-// missing or shared by different articles (see GUIDsUnusable).
-func (n *Normalizer) Entries(feed *gofeed.Feed, opts Options) (entries []entry.Entry, urlIdentity bool) {
+// Identity says how a document's items were told apart.
+type Identity struct {
+	// ByURL reports that the items are keyed by URL rather than GUID,
+	// because Options asked for it or because too many of the document's
+	// GUIDs are missing or shared by different articles (see GUIDsUnusable).
+	ByURL bool
+	// ByContent counts the items keyed by a hash of their title, date and
+	// text: they have neither a usable GUID nor a link, or neither told
+	// them apart from another item of the document that says something
+	// else. Such a key changes when the item is edited.
+	ByContent int
+}
+
+// Entries normalises the items of feed. Two items of one document that
+// differ in title or text are never one entry: when their GUIDs and links
+// cannot tell them apart they are keyed by their content. Items that are
+// the same in every way are kept once.
+func (n *Normalizer) Entries(feed *gofeed.Feed, opts Options) ([]entry.Entry, Identity) {
 	base, _ := url.Parse(opts.FeedURL)
 	if feed.Link != "" {
 		if l, err := url.Parse(feed.Link); err == nil && base != nil {
@@ -73,23 +88,56 @@ func (n *Normalizer) Entries(feed *gofeed.Feed, opts Options) (entries []entry.E
 	for i := range all {
 		urls[i] = all[i].URL
 	}
-	urlIdentity = opts.URLIdentity || GUIDsUnusable(guids, urls)
+	var id Identity
+	id.ByURL = opts.URLIdentity || GUIDsUnusable(guids, urls)
 	guidCount := map[string]int{}
 	for _, g := range guids {
 		guidCount[g]++
 	}
-	seen := map[string]bool{}
-	entries = make([]entry.Entry, 0, len(all))
+	keys := make([]string, len(all))
 	for i, e := range all {
-		guidOK := guids[i] != "" && guidCount[guids[i]] == 1 && !urlIdentity
-		e.Key = Key(guids[i], guidOK, e.URL, e.Title, items[i].Published, e.ContentText)
+		guidOK := guids[i] != "" && guidCount[guids[i]] == 1 && !id.ByURL
+		keys[i] = Key(guids[i], guidOK, e.URL, e.Title, items[i].Published, e.ContentText)
+	}
+	for _, i := range clashes(keys, all) {
+		keys[i] = "hash:" + hashOf(all[i].Title, items[i].Published, all[i].ContentText)
+	}
+	seen := map[string]bool{}
+	entries := make([]entry.Entry, 0, len(all))
+	for i, e := range all {
+		e.Key = keys[i]
 		if seen[e.Key] {
 			continue
 		}
 		seen[e.Key] = true
+		if strings.HasPrefix(e.Key, "hash:") {
+			id.ByContent++
+		}
 		entries = append(entries, e)
 	}
-	return entries, urlIdentity
+	return entries, id
+}
+
+// clashes returns the indexes of the entries whose key is shared with an
+// entry of different title or text.
+func clashes(keys []string, all []entry.Entry) []int {
+	content := map[string]string{}
+	clash := map[string]bool{}
+	for i, k := range keys {
+		c := all[i].Title + "\x00" + all[i].ContentText
+		if first, ok := content[k]; !ok {
+			content[k] = c
+		} else if first != c {
+			clash[k] = true
+		}
+	}
+	var out []int
+	for i, k := range keys {
+		if clash[k] {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // GUIDsUnusable reports whether a document's GUIDs are too poor to identify
@@ -122,8 +170,12 @@ func GUIDsUnusable(guids, urls []string) bool {
 func (n *Normalizer) entry(it *gofeed.Item, base *url.URL, opts Options) entry.Entry {
 	var e entry.Entry
 	// The link, else the first usable of its links, else an RSS GUID that
-	// is a URL (a permalink by default).
-	for _, l := range append(append([]string{it.Link}, it.Links...), it.GUID) {
+	// is a URL and a permalink (the default, unless isPermaLink="false").
+	links := append([]string{it.Link}, it.Links...)
+	if it.Custom[NotPermalink] == "" {
+		links = append(links, it.GUID)
+	}
+	for _, l := range links {
 		if e.URL = CanonicalURL(l, base); e.URL != "" {
 			break
 		}

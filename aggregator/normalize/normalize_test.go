@@ -83,15 +83,16 @@ func TestSanitiseAndAbsolutize(t *testing.T) {
 	}
 }
 
-func TestEntriesDropRepeatedKeys(t *testing.T) {
+// The same item listed twice is one entry.
+func TestEntriesDropRepeatedItems(t *testing.T) {
 	feed := &gofeed.Feed{Items: []*gofeed.Item{
 		{Link: "https://x.example/a", Title: "first"},
-		{Link: "https://x.example/a#again", Title: "second copy"},
+		{Link: "https://x.example/a#again", Title: "first"},
 		{Link: "https://x.example/b", Title: "other"},
 	}}
-	got, _ := New().Entries(feed, Options{FeedURL: "https://x.example/feed", Now: time.Now()})
-	if len(got) != 2 || got[0].Title != "first" || got[1].Title != "other" {
-		t.Errorf("got %+v", got)
+	got, id := New().Entries(feed, Options{FeedURL: "https://x.example/feed", Now: time.Now()})
+	if len(got) != 2 || got[0].Title != "first" || got[1].Title != "other" || id.ByContent != 0 {
+		t.Errorf("got %+v, identity %+v", got, id)
 	}
 }
 
@@ -123,9 +124,9 @@ func TestRepeatedGUIDsFallBackToURLIdentity(t *testing.T) {
 		{GUID: "same", Link: "https://x.example/b", Title: "B"},
 		{GUID: "other", Link: "https://x.example/c", Title: "C"},
 	}}
-	got, urlIdentity := New().Entries(feed, Options{FeedURL: "https://x.example/feed", Now: time.Now()})
-	if !urlIdentity || len(got) != 3 {
-		t.Fatalf("urlIdentity = %v, %d entries", urlIdentity, len(got))
+	got, id := New().Entries(feed, Options{FeedURL: "https://x.example/feed", Now: time.Now()})
+	if !id.ByURL || id.ByContent != 0 || len(got) != 3 {
+		t.Fatalf("identity = %+v, %d entries", id, len(got))
 	}
 	for _, e := range got {
 		if !strings.HasPrefix(e.Key, "url:") {
@@ -134,9 +135,47 @@ func TestRepeatedGUIDsFallBackToURLIdentity(t *testing.T) {
 	}
 	// A source already on URL identity stays there even with good GUIDs.
 	good := &gofeed.Feed{Items: []*gofeed.Item{{GUID: "g1", Link: "https://x.example/a"}}}
-	got, urlIdentity = New().Entries(good, Options{FeedURL: "https://x.example/feed", Now: time.Now(), URLIdentity: true})
-	if !urlIdentity || got[0].Key != "url:https://x.example/a" {
-		t.Errorf("sticky URL identity lost: %v, %q", urlIdentity, got[0].Key)
+	got, id = New().Entries(good, Options{FeedURL: "https://x.example/feed", Now: time.Now(), URLIdentity: true})
+	if !id.ByURL || got[0].Key != "url:https://x.example/a" {
+		t.Errorf("sticky URL identity lost: %+v, %q", id, got[0].Key)
+	}
+}
+
+// Items that neither GUID nor link tell apart are keyed by content when
+// they say different things, and kept once when they say the same.
+func TestItemsToldApartByContent(t *testing.T) {
+	feed := &gofeed.Feed{Link: "https://x.example/", Items: []*gofeed.Item{
+		{GUID: "same", Title: "Episode 1", Link: "https://x.example/"},
+		{GUID: "same", Title: "Episode 2", Link: "https://x.example/"},
+		{GUID: "same", Title: "Episode 2", Link: "https://x.example/"}, // listed twice
+		{GUID: "own", Title: "Episode 3", Link: "https://x.example/3"},
+	}}
+	got, id := New().Entries(feed, Options{FeedURL: "https://x.example/feed", Now: time.Now()})
+	if len(got) != 3 || id.ByContent != 2 {
+		t.Fatalf("%d entries, identity %+v; want 3 entries, 2 keyed by content", len(got), id)
+	}
+	for _, e := range got[:2] {
+		if !strings.HasPrefix(e.Key, "hash:") {
+			t.Errorf("%s: key %q, want a content key", e.Title, e.Key)
+		}
+	}
+	if got[0].Key == got[1].Key {
+		t.Error("two different episodes share a key")
+	}
+}
+
+// An RSS GUID marked isPermaLink="false" is an identifier, not a link.
+func TestNonPermalinkGUIDIsNeverALink(t *testing.T) {
+	feed := &gofeed.Feed{Link: "https://x.example/", Items: []*gofeed.Item{
+		{GUID: "https://x.example/posts/1", Title: "Not a permalink", Custom: map[string]string{NotPermalink: "true"}},
+		{GUID: "https://x.example/posts/2", Title: "A permalink"},
+	}}
+	got, _ := New().Entries(feed, Options{FeedURL: "https://x.example/feed", Now: time.Now()})
+	if got[0].URL != "" {
+		t.Errorf("non-permalink GUID became the URL %q", got[0].URL)
+	}
+	if got[1].URL != "https://x.example/posts/2" {
+		t.Errorf("permalink GUID: URL %q", got[1].URL)
 	}
 }
 

@@ -8,8 +8,12 @@ package parse
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/rss"
+
+	"github.com/tributary/tributary/aggregator/normalize"
 )
 
 // Result is a parsed feed and the encoding its bytes were read in.
@@ -30,10 +34,38 @@ func Parse(body []byte, contentType, encodingOverride string) (*Result, error) {
 	p := gofeed.NewParser()
 	// The image scan of item content costs a third of the parse time and
 	// gives nothing we use.
-	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	p.RSSTranslator = &rssTranslator{gofeed.DefaultRSSTranslator{DisableContentImageScan: true}}
 	feed, err := p.Parse(bytes.NewReader(text))
 	if err != nil {
 		return nil, fmt.Errorf("parse: %w", err)
 	}
 	return &Result{Feed: feed, Encoding: enc}, nil
+}
+
+// rssTranslator is gofeed's RSS translator, plus what the universal item
+// drops and identity needs: whether a GUID is a permalink. An item whose
+// GUID says isPermaLink="false" gets normalize.NotPermalink in Custom.
+type rssTranslator struct {
+	gofeed.DefaultRSSTranslator
+}
+
+func (t *rssTranslator) Translate(feed any) (*gofeed.Feed, error) {
+	out, err := t.DefaultRSSTranslator.Translate(feed)
+	if err != nil {
+		return nil, err
+	}
+	src, ok := feed.(*rss.Feed)
+	if !ok || len(src.Items) != len(out.Items) {
+		return out, nil
+	}
+	for i, it := range src.Items {
+		if it.GUID == nil || !strings.EqualFold(strings.TrimSpace(it.GUID.IsPermalink), "false") {
+			continue
+		}
+		if out.Items[i].Custom == nil {
+			out.Items[i].Custom = map[string]string{}
+		}
+		out.Items[i].Custom[normalize.NotPermalink] = "true"
+	}
+	return out, nil
 }

@@ -27,7 +27,10 @@ type Poll struct {
 	// GUIDs are unusable. When a source first switches, its stored entries
 	// are re-keyed by URL so that they are not stored twice.
 	URLIdentity bool
-	Entries     []entry.Entry
+	// Notices are what this poll noticed about the feed that an operator
+	// should know (items told apart by content, items left out).
+	Notices []string
+	Entries []entry.Entry
 }
 
 // PollCounts says what a poll changed. Unchanged counts the entries that
@@ -66,9 +69,10 @@ func (s *Store) SavePoll(ctx context.Context, p Poll) (PollCounts, []Saved, erro
 	}
 	_, err = tx.ExecContext(ctx, `
 		UPDATE sources SET title = ?, site_url = ?, etag = ?, last_modified = ?, body_hash = ?,
-			last_poll = ?, last_success = ?, last_error = '', failures = 0, next_poll = ?, url_identity = ?
+			last_poll = ?, last_success = ?, last_error = '', failures = 0, next_poll = ?, url_identity = ?, notices = ?
 		WHERE id = ?`,
-		p.Title, p.SiteURL, p.ETag, p.LastModified, p.BodyHash, p.At.Unix(), p.At.Unix(), p.NextPoll.Unix(), p.URLIdentity, sourceID)
+		p.Title, p.SiteURL, p.ETag, p.LastModified, p.BodyHash, p.At.Unix(), p.At.Unix(), p.NextPoll.Unix(), p.URLIdentity,
+		strings.Join(p.Notices, "\n"), sourceID)
 	if err != nil {
 		return counts, nil, fmt.Errorf("save poll of %s: source: %w", p.SourceURL, err)
 	}

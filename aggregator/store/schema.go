@@ -72,8 +72,9 @@ var migrations = []string{
 
 	// 4: the name a source is shown under when it has neither a configured
 	// name nor a feed title: its host, never its URL or path (see
-	// FallbackName).
-	`ALTER TABLE sources ADD COLUMN fallback_name TEXT NOT NULL DEFAULT '';`,
+	// FallbackName); what the last successful poll noticed.
+	`ALTER TABLE sources ADD COLUMN fallback_name TEXT NOT NULL DEFAULT '';
+	ALTER TABLE sources ADD COLUMN notices TEXT NOT NULL DEFAULT ''; -- one per line`,
 }
 
 // SchemaVersion is the schema version this code migrates databases to.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -37,6 +38,8 @@ type SourceState struct {
 	// URLIdentity is set once the source's GUIDs proved unusable: its
 	// entries are keyed by URL from then on.
 	URLIdentity bool
+	// Notices are what the last successful poll noticed about the feed.
+	Notices []string
 }
 
 // DisplayName is the configured name, else the feed's title, else the
@@ -93,14 +96,18 @@ func (s *Store) SyncSources(ctx context.Context, sources []SourceConfig) error {
 }
 
 const sourceColumns = `id, url, location, name, title, site_url, etag, last_modified, body_hash,
-	last_poll, last_success, last_error, failures, next_poll, url_identity`
+	last_poll, last_success, last_error, failures, next_poll, url_identity, notices`
 
 func scanSource(row interface{ Scan(...any) error }) (SourceState, error) {
 	var st SourceState
 	var lastPoll, lastSuccess sql.NullInt64
 	var nextPoll int64
+	var notices string
 	err := row.Scan(&st.ID, &st.URL, &st.Location, &st.Name, &st.Title, &st.SiteURL, &st.ETag,
-		&st.LastModified, &st.BodyHash, &lastPoll, &lastSuccess, &st.LastError, &st.Failures, &nextPoll, &st.URLIdentity)
+		&st.LastModified, &st.BodyHash, &lastPoll, &lastSuccess, &st.LastError, &st.Failures, &nextPoll, &st.URLIdentity, &notices)
+	if notices != "" {
+		st.Notices = strings.Split(notices, "\n")
+	}
 	st.LastPoll = fromNull(lastPoll)
 	st.LastSuccess = fromNull(lastSuccess)
 	st.NextPoll = fromUnix(nextPoll)
@@ -147,12 +154,13 @@ func (s *Store) RecordFailure(ctx context.Context, url string, at time.Time, rea
 }
 
 // RecordUnchanged notes a successful poll that brought nothing new (a 304,
-// or a body identical to the last one).
-func (s *Store) RecordUnchanged(ctx context.Context, url string, at time.Time, etag, lastModified string, next time.Time) error {
+// or a body identical to the last one). A non-empty notice replaces the
+// source's notices; an empty one leaves those of the last parsed body.
+func (s *Store) RecordUnchanged(ctx context.Context, url string, at time.Time, etag, lastModified string, next time.Time, notice string) error {
 	_, err := s.writer.ExecContext(ctx, `
 		UPDATE sources SET last_poll = ?, last_success = ?, last_error = '', failures = 0, next_poll = ?,
-			etag = ?, last_modified = ?
-		WHERE url = ?`, at.Unix(), at.Unix(), next.Unix(), etag, lastModified, url)
+			etag = ?, last_modified = ?, notices = CASE WHEN ? = '' THEN notices ELSE ? END
+		WHERE url = ?`, at.Unix(), at.Unix(), next.Unix(), etag, lastModified, notice, notice, url)
 	if err != nil {
 		return fmt.Errorf("record poll of %s: %w", url, err)
 	}

@@ -56,6 +56,9 @@ func runFetch(args []string, stdout, stderr io.Writer) int {
 			if r.URLIdentity {
 				note = ", identified by URL (GUIDs missing or repeated)"
 			}
+			for _, n := range r.Notices {
+				note += "; " + n
+			}
 			fmt.Fprintf(stdout, "ok   %s: %s, %d new, %d updated%s (%d ms)\n",
 				redact.URL(r.Source), r.Outcome, r.Counts.New, r.Counts.Updated, note, r.Duration.Milliseconds())
 		}
