@@ -11,7 +11,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	_ "modernc.org/sqlite" // driver "sqlite"
 )
@@ -25,6 +27,17 @@ type Store struct {
 	// generation counts committed changes to what the feeds show, so that
 	// rendered output can be cached until it moves.
 	generation atomic.Uint64
+
+	// external notices commits made by other processes (a maintenance
+	// script, the sqlite3 shell): PRAGMA data_version on one connection
+	// changes when another connection commits.
+	external struct {
+		mu      sync.Mutex
+		conn    *sql.Conn
+		version int64
+		checked time.Time
+		every   time.Duration // how stale Generation may be about them
+	}
 }
 
 // Open opens (creating if needed) the database at path and migrates it.
@@ -50,14 +63,25 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	reader.SetMaxOpenConns(4)
+	reader.SetMaxOpenConns(5) // one of them watches data_version
 	s := &Store{writer: writer, reader: reader}
 	s.generation.Store(1)
+	s.external.every = 200 * time.Millisecond
+	if s.external.conn, err = reader.Conn(ctx); err == nil {
+		err = s.external.conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&s.external.version)
+	}
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
 	return s, nil
 }
 
 // Close closes the database after the writes in progress have finished.
 func (s *Store) Close() error {
+	if s.external.conn != nil {
+		s.external.conn.Close()
+	}
 	rerr := s.reader.Close()
 	if err := s.writer.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)
@@ -69,7 +93,35 @@ func (s *Store) Close() error {
 }
 
 // Generation returns a number that changes whenever what the feeds show may
-// have changed.
-func (s *Store) Generation() uint64 { return s.generation.Load() }
+// have changed: at once for this Store's writes, and within a fraction of a
+// second for commits by other processes.
+func (s *Store) Generation() uint64 {
+	s.noticeExternalCommits()
+	return s.generation.Load()
+}
+
+// noticeExternalCommits bumps the generation when PRAGMA data_version says
+// some other connection committed since the last look. Our own writer is
+// such a connection too, which costs at most one needless re-render.
+func (s *Store) noticeExternalCommits() {
+	x := &s.external
+	if !x.mu.TryLock() {
+		return // someone is looking right now
+	}
+	defer x.mu.Unlock()
+	now := time.Now()
+	if now.Sub(x.checked) < x.every {
+		return
+	}
+	x.checked = now
+	var v int64
+	if err := x.conn.QueryRowContext(context.Background(), "PRAGMA data_version").Scan(&v); err != nil {
+		return
+	}
+	if v != x.version {
+		x.version = v
+		s.bump()
+	}
+}
 
 func (s *Store) bump() { s.generation.Add(1) }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -30,26 +31,59 @@ func loadConfig(cmd, path string, ov overrides, stderr io.Writer) (*config.Confi
 	return cfg, 0
 }
 
-// pipeline is what both `run` and `fetch` need: the store, with the config's
-// sources synced into it, and a poller.
+// pipeline is what `run`, `fetch` and `export` need: the store, with the
+// config's sources synced into it, and a poller.
 type pipeline struct {
 	store   *store.Store
 	fetcher *fetch.Fetcher
 	poller  *aggregator.Poller
+	lock    *store.Lock // nil when another process holds it (export only)
 }
 
-func openPipeline(ctx context.Context, cfg *config.Config, log *slog.Logger) (*pipeline, error) {
+// access says whether a command must own the database.
+type access int
+
+const (
+	// exclusive: the command writes (run, fetch). It is refused while
+	// another process holds the database's lock, so two pollers never
+	// fight over one database.
+	exclusive access = iota
+	// readOnly: the command only reads (export). When a daemon holds the
+	// lock it reads the database as the daemon keeps it, without syncing
+	// this config's sources into it.
+	readOnly
+)
+
+func openPipeline(ctx context.Context, cfg *config.Config, log *slog.Logger, mode access) (*pipeline, error) {
+	lock, err := store.Acquire(cfg.Database)
+	if err != nil && (mode == exclusive || !errors.Is(err, store.ErrLocked)) {
+		return nil, err
+	}
+	p, err := openLocked(ctx, cfg, log, lock != nil)
+	if err != nil {
+		lock.Release()
+		return nil, err
+	}
+	p.lock = lock
+	return p, nil
+}
+
+// openLocked opens the store and the poller; sync says whether the config's
+// sources and categories may be written into the store.
+func openLocked(ctx context.Context, cfg *config.Config, log *slog.Logger, sync bool) (*pipeline, error) {
 	st, err := store.Open(ctx, cfg.Database)
 	if err != nil {
 		return nil, err
 	}
-	if err := st.SyncSources(ctx, sourceConfigs(cfg)); err != nil {
-		st.Close()
-		return nil, err
-	}
-	if _, err := aggregator.ApplyCategories(ctx, st, aggregator.NewCategories(cfg), time.Now()); err != nil {
-		st.Close()
-		return nil, fmt.Errorf("categorise stored entries: %w", err)
+	if sync {
+		if err := st.SyncSources(ctx, sourceConfigs(cfg)); err != nil {
+			st.Close()
+			return nil, err
+		}
+		if _, err := aggregator.ApplyCategories(ctx, st, aggregator.NewCategories(cfg), time.Now()); err != nil {
+			st.Close()
+			return nil, fmt.Errorf("categorise stored entries: %w", err)
+		}
 	}
 	f := fetch.New(fetch.Options{
 		Timeout:      cfg.Fetch.Timeout.Std(),
@@ -76,7 +110,9 @@ func openPipeline(ctx context.Context, cfg *config.Config, log *slog.Logger) (*p
 
 func (p *pipeline) Close() error {
 	p.fetcher.Close()
-	return p.store.Close()
+	err := p.store.Close()
+	p.lock.Release() // after the last write
+	return err
 }
 
 func sourceConfigs(cfg *config.Config) []store.SourceConfig {

@@ -30,7 +30,7 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	ctx := context.Background()
-	p, err := openPipeline(ctx, cfg, newLogger(io.Discard))
+	p, err := openPipeline(ctx, cfg, newLogger(io.Discard), readOnly)
 	if err != nil {
 		fmt.Fprintf(stderr, "export: %v\n", err)
 		return 1

@@ -35,7 +35,7 @@ func runFetch(args []string, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	p, err := openPipeline(ctx, cfg, newLogger(io.Discard))
+	p, err := openPipeline(ctx, cfg, newLogger(io.Discard), exclusive)
 	if err != nil {
 		fmt.Fprintf(stderr, "fetch: %v\n", err)
 		return 1

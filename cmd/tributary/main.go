@@ -5,6 +5,7 @@
 //	tributary check -config FILE
 //	tributary fetch -config FILE [-db PATH] [SOURCE...]
 //	tributary export -config FILE -out DIR [-db PATH]
+//	tributary backup -config FILE [-db PATH] COPY
 //	tributary version
 package main
 
@@ -23,6 +24,7 @@ const usage = `usage:
   tributary check -config FILE                           validate a config
   tributary fetch -config FILE [-db PATH] [SOURCE...]    poll once and exit
   tributary export -config FILE -out DIR [-db PATH]      write feeds and pages as static files
+  tributary backup -config FILE [-db PATH] COPY          write a consistent copy of the database
   tributary version                                      print the version
 `
 
@@ -45,6 +47,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runFetch(args[1:], stdout, stderr)
 	case "export":
 		return runExport(args[1:], stdout, stderr)
+	case "backup":
+		return runBackup(args[1:], stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintf(stdout, "tributary %s\n", version)
 		return 0

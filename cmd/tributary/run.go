@@ -65,7 +65,7 @@ func serve(path string, cfg *config.Config, ov overrides, log *slog.Logger) erro
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
 
-	p, err := openPipeline(context.Background(), cfg, log)
+	p, err := openPipeline(context.Background(), cfg, log, exclusive)
 	if err != nil {
 		return err
 	}
