@@ -3,12 +3,18 @@ package publisher_test
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/tributary/tributary/publisher"
 )
 
 func TestConditionalRequestsAndGzip(t *testing.T) {
@@ -111,5 +117,24 @@ func TestHeldEntryAppearsWhenDue(t *testing.T) {
 	}
 	if !bytes.Contains(body, []byte("<published>2099-01-01T00:00:00Z</published>")) {
 		t.Error("the held entry lost its date")
+	}
+}
+
+// A client that goes away before its response is written is not an error
+// in the log, and the rendering it started still fills the cache.
+func TestClientGoneIsNotAnError(t *testing.T) {
+	s := newSite(t, filepath.Join(t.TempDir(), "t.db"), []string{"rss.xml"})
+	var logBuf bytes.Buffer
+	pub := publisher.New(s.store, s.poller, publisher.Settings{
+		Title: "Test News", BaseURL: "https://news.example.org/", ItemsPerFeed: 50, RelatedMax: 5,
+	}, func() time.Time { return s.now }, slog.New(slog.NewTextHandler(&logBuf, nil)))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, path := range []string{"/feed.atom", "/", "/category/rivers.rss"} {
+		req := httptest.NewRequest("GET", path, nil).WithContext(ctx)
+		pub.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	if strings.Contains(logBuf.String(), "ERROR") {
+		t.Errorf("a client that went away was logged as an error:\n%s", logBuf.String())
 	}
 }

@@ -155,7 +155,7 @@ func (s *Server) serveCategory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	slug, ext := name[:dot], name[dot+1:]
-	if label, err := s.categoryLabel(r.Context(), slug); err != nil || label == "" {
+	if label, err := s.categoryLabel(context.WithoutCancel(r.Context()), slug); err != nil || label == "" {
 		if err != nil {
 			s.log.Error("category", "slug", slug, "err", err)
 		}
@@ -186,7 +186,9 @@ func (s *Server) serveStyle(w http.ResponseWriter, r *http.Request) {
 // serve writes the cached rendering of format (for category, when not
 // empty) with its validators, gzipped when the client accepts it.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, format, category string) {
-	out, err := s.render(r.Context(), format, category)
+	// The rendering fills the cache for every later request, so a client
+	// that goes away does not cancel it (nor is it an error in the log).
+	out, err := s.render(context.WithoutCancel(r.Context()), format, category)
 	if err != nil {
 		s.log.Error("render", "format", format, "category", category, "err", err)
 		http.Error(w, "unavailable", http.StatusInternalServerError)
