@@ -84,8 +84,10 @@ func (s *Scheduler) Start() {
 	s.cron.Start()
 }
 
+// prune applies the retention policy; retention 0 keeps entries of any age
+// (max_per_source still bounds each source).
 func (s *Scheduler) prune() {
-	if s.ctx.Err() == nil {
+	if s.ctx.Err() == nil && s.retention > 0 {
 		s.poller.Prune(s.ctx, s.retention, s.keep)
 	}
 }

@@ -1,8 +1,10 @@
 package config
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -51,4 +53,41 @@ func (e *Error) addYAML(msg string) {
 		return
 	}
 	e.add(0, "%s", strings.TrimPrefix(msg, "yaml: "))
+}
+
+// sort orders the problems by line, so that a person can fix them from the
+// top of the file down.
+func (e *Error) sort() {
+	sort.SliceStable(e.Problems, func(i, j int) bool { return e.Problems[i].Line < e.Problems[j].Line })
+}
+
+// addSyntax records a YAML syntax error. A tab in the indentation is the
+// commonest cause and yaml.v3 does not always say so.
+func (e *Error) addSyntax(msg string, data []byte) {
+	m := yamlLine.FindStringSubmatch(msg)
+	if m == nil {
+		e.add(0, "%s", strings.TrimPrefix(msg, "yaml: "))
+		return
+	}
+	n, _ := strconv.Atoi(m[1])
+	if hasIndentTab(data, n) || strings.Contains(m[2], "tab character") {
+		e.add(n, "tabs are not allowed for indentation in YAML: indent with spaces")
+		return
+	}
+	e.add(n, "YAML syntax: %s", m[2])
+}
+
+// hasIndentTab reports whether line n (1-based) of data, or the line before
+// it, has a tab in its leading white space.
+func hasIndentTab(data []byte, n int) bool {
+	lines := bytes.Split(data, []byte("\n"))
+	for _, i := range []int{n - 1, n - 2} {
+		if i >= 0 && i < len(lines) {
+			lead := lines[i][:len(lines[i])-len(bytes.TrimLeft(lines[i], " \t"))]
+			if bytes.IndexByte(lead, '\t') >= 0 {
+				return true
+			}
+		}
+	}
+	return false
 }

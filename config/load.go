@@ -1,18 +1,20 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // timezone names work on machines without tzdata
 
+	"github.com/robfig/cron/v3"
 	"github.com/tributary/tributary/config/redact"
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/net/html/charset"
@@ -32,18 +34,26 @@ func Load(path string) (*Config, error) {
 // anchors relative paths.
 func Parse(path string, data []byte) (*Config, error) {
 	errs := &Error{File: path}
-	data = expandEnv(data, errs)
+	defer errs.sort()
 
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		errs.addYAML(err.Error())
+		errs.addSyntax(err.Error(), data)
 		return nil, errs
 	}
-
-	var cfg Config
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+	if len(doc.Content) == 0 {
+		errs.add(0, "the file is empty: a config needs at least a list of sources")
+		return nil, errs
+	}
+	expandEnv(&doc, errs)
+	root := doc.Content[0]
+	cfg := defaults()
+	if !checkShape(root, reflect.TypeFor[Config](), "", errs) {
+		return nil, errs
+	}
+	// The shape check took the bad parts out of the tree: the rest is
+	// decoded and checked, and cfg's lists match the tree's for lineOf.
+	if err := root.Decode(cfg); err != nil {
 		var te *yaml.TypeError
 		if errors.As(err, &te) {
 			for _, m := range te.Errors {
@@ -53,65 +63,40 @@ func Parse(path string, data []byte) (*Config, error) {
 			errs.addYAML(err.Error())
 		}
 	}
-
 	cfg.Path = path
-	cfg.setDefaults()
+	cfg.fillEmpty()
 	cfg.validate(&doc, errs)
 	if len(errs.Problems) > 0 {
 		return nil, errs
 	}
-	return &cfg, nil
+	return cfg, nil
 }
 
-// envRef matches ${NAME}. The bare $NAME form is left alone so that regular
-// expressions ending in $ survive.
-var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
-
-// expandEnv replaces ${NAME} by the environment variable NAME, reporting
-// unset ones; comments are left alone. Values are inserted as they are; a
-// value with a newline would shift later line numbers, so it is refused.
-func expandEnv(data []byte, errs *Error) []byte {
-	lines := bytes.Split(data, []byte("\n"))
-	for i, line := range lines {
-		code, comment := splitComment(line)
-		lines[i] = envRef.ReplaceAllFunc(code, func(ref []byte) []byte {
-			name := string(envRef.FindSubmatch(ref)[1])
-			v, ok := os.LookupEnv(name)
-			switch {
-			case !ok:
-				errs.add(i+1, "environment variable %s is not set", name)
-			case strings.ContainsAny(v, "\r\n"):
-				errs.add(i+1, "environment variable %s contains a newline", name)
-			default:
-				return []byte(v)
-			}
-			return ref
-		})
-		lines[i] = append(lines[i], comment...)
+// defaults returns a Config holding the default of every number and
+// duration. The YAML is decoded over it, so a key that is absent keeps its
+// default and a key given as 0 is 0 (related.max: 0 turns hints off).
+func defaults() *Config {
+	return &Config{
+		ItemsPerFeed:  DefaultItemsPerFeed,
+		Retention:     Duration(DefaultRetention),
+		KeepPerSource: DefaultKeep,
+		MaxPerSource:  DefaultMaxPerSource,
+		Dedup:         Dedup{Window: Duration(DefaultDedupWindow)},
+		Related:       Related{Max: DefaultRelatedMax, Window: Duration(DefaultRelatedWindow)},
+		Fetch: Fetch{
+			Timeout:      Duration(DefaultTimeout),
+			MaxBodyBytes: DefaultMaxBodyBytes,
+			MaxRedirects: DefaultMaxRedirects,
+			Workers:      DefaultWorkers,
+			PerHost:      DefaultPerHost,
+			MaxItems:     DefaultMaxItems,
+		},
 	}
-	return bytes.Join(lines, []byte("\n"))
 }
 
-// splitComment cuts a YAML line before its comment: a # at the start or
-// after white space, outside quotes.
-func splitComment(line []byte) (code, comment []byte) {
-	var quote byte
-	for i, c := range line {
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '#' && (i == 0 || line[i-1] == ' ' || line[i-1] == '\t'):
-			return line[:i:i], line[i:]
-		}
-	}
-	return line, nil
-}
-
-func (c *Config) setDefaults() {
+// fillEmpty gives the text settings left empty their defaults: an empty
+// title, address or schedule is never meant literally.
+func (c *Config) fillEmpty() {
 	if c.Title == "" {
 		c.Title = DefaultTitle
 	}
@@ -136,48 +121,8 @@ func (c *Config) setDefaults() {
 	if c.Timezone == "" {
 		c.Timezone = DefaultTimezone
 	}
-	if c.ItemsPerFeed == 0 {
-		c.ItemsPerFeed = DefaultItemsPerFeed
-	}
 	if c.FutureDates == "" {
 		c.FutureDates = FutureClamp
-	}
-	if c.Retention == 0 {
-		c.Retention = Duration(DefaultRetention)
-	}
-	if c.KeepPerSource == 0 {
-		c.KeepPerSource = DefaultKeep
-	}
-	if c.MaxPerSource == 0 {
-		c.MaxPerSource = DefaultMaxPerSource
-	}
-	if c.Dedup.Window == 0 {
-		c.Dedup.Window = Duration(DefaultDedupWindow)
-	}
-	if c.Related.Max == 0 {
-		c.Related.Max = DefaultRelatedMax
-	}
-	if c.Related.Window == 0 {
-		c.Related.Window = Duration(DefaultRelatedWindow)
-	}
-	f := &c.Fetch
-	if f.Timeout == 0 {
-		f.Timeout = Duration(DefaultTimeout)
-	}
-	if f.MaxBodyBytes == 0 {
-		f.MaxBodyBytes = DefaultMaxBodyBytes
-	}
-	if f.MaxRedirects == 0 {
-		f.MaxRedirects = DefaultMaxRedirects
-	}
-	if f.Workers == 0 {
-		f.Workers = DefaultWorkers
-	}
-	if f.PerHost == 0 {
-		f.PerHost = DefaultPerHost
-	}
-	if f.MaxItems == 0 {
-		f.MaxItems = DefaultMaxItems
 	}
 }
 
@@ -203,9 +148,10 @@ func (c *Config) validate(doc *yaml.Node, errs *Error) {
 	if !filepath.IsAbs(c.Database) {
 		c.Database = filepath.Join(c.dir(), c.Database)
 	}
-	if _, err := ParseSchedule(c.Schedule, loc); err != nil {
-		errs.add(lineOf(doc, "schedule"), "schedule: %v", err)
+	if err := checkListen(c.Listen); err != nil {
+		errs.add(lineOf(doc, "listen"), "listen %q: %v", c.Listen, err)
 	}
+	checkSchedule(c.Schedule, loc, lineOf(doc, "schedule"), errs)
 	if c.ItemsPerFeed < 1 || c.ItemsPerFeed > 1000 {
 		errs.add(lineOf(doc, "items_per_feed"), "items_per_feed must be between 1 and 1000, not %d", c.ItemsPerFeed)
 	}
@@ -214,6 +160,9 @@ func (c *Config) validate(doc *yaml.Node, errs *Error) {
 	}
 	if c.Related.Max < 0 || c.Related.Max > 20 {
 		errs.add(lineOf(doc, "related", "max"), "related.max must be between 0 and 20")
+	}
+	if c.Related.Max > 0 && c.Related.Window <= 0 {
+		errs.add(lineOf(doc, "related", "window"), "related.window must be positive (related.max: 0 turns related entries off)")
 	}
 	if c.KeepPerSource < 0 {
 		errs.add(lineOf(doc, "keep_per_source"), "keep_per_source must not be negative")
@@ -244,6 +193,10 @@ func (c *Config) validate(doc *yaml.Node, errs *Error) {
 			errs.add(lineOf(doc, "sources", i), "source %d has no url", i+1)
 			continue
 		}
+		if strings.TrimSpace(s.URL) != s.URL || strings.ContainsAny(s.URL, " \t\r\n") {
+			errs.add(line, "source url %q contains white space (percent-encode a space inside a URL as %%20)", redact.URL(s.URL))
+			continue
+		}
 		loc, err := resolveLocation(s.URL, c.dir())
 		if err != nil {
 			errs.add(line, "source url %q: %v", redact.URL(s.URL), err)
@@ -256,9 +209,7 @@ func (c *Config) validate(doc *yaml.Node, errs *Error) {
 			seen[loc] = line
 		}
 		if s.Schedule != "" {
-			if _, err := ParseSchedule(s.Schedule, c.Location); err != nil {
-				errs.add(lineOf(doc, "sources", i, "schedule"), "schedule: %v", err)
-			}
+			checkSchedule(s.Schedule, c.Location, lineOf(doc, "sources", i, "schedule"), errs)
 		}
 		if s.Encoding != "" {
 			if enc, _ := charset.Lookup(s.Encoding); enc == nil {
@@ -360,8 +311,67 @@ func resolveLocation(raw, dir string) (string, error) {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(dir, p)
 		}
+		if host, _, _ := strings.Cut(raw, "/"); looksLikeHost(host) {
+			if _, err := os.Stat(p); err != nil {
+				return "", fmt.Errorf("has no scheme: write https://%s for a feed on the web (no local file %s exists)", raw, p)
+			}
+		}
 		return (&url.URL{Scheme: "file", Path: filepath.Clean(p)}).String(), nil
 	default:
 		return "", fmt.Errorf("scheme %q is not allowed: only http, https and local files", u.Scheme)
+	}
+}
+
+// looksLikeHost reports whether s looks like a host name ("blog.example.com",
+// "example.org:8080"): dot-separated labels of letters, digits and hyphens,
+// the last one letters only. A local path rarely starts that way, and when
+// it does the file exists.
+func looksLikeHost(s string) bool {
+	s, _, _ = strings.Cut(s, ":")
+	labels := strings.Split(s, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || strings.Trim(l, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != "" {
+			return false
+		}
+	}
+	tld := labels[len(labels)-1]
+	return len(tld) >= 2 && strings.Trim(tld, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") == "" &&
+		!strings.EqualFold(tld, "xml") && !strings.EqualFold(tld, "json") && !strings.EqualFold(tld, "rss") && !strings.EqualFold(tld, "atom")
+}
+
+// checkListen checks an HTTP listen address: host:port, the port a number
+// from 0 to 65535 (0: any free port).
+func checkListen(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return errors.New("must be host:port, like 127.0.0.1:8080 or :8080")
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("port %q must be a number from 0 to 65535", port)
+	}
+	if host != "" && strings.ContainsAny(host, " /") {
+		return fmt.Errorf("host %q is not a host name or address", host)
+	}
+	return nil
+}
+
+// MinInterval is the shortest time between two polls of a source that a
+// schedule may ask for.
+const MinInterval = time.Minute
+
+// checkSchedule checks a cron spec and that it does not poll more often
+// than once a MinInterval.
+func checkSchedule(spec string, loc *time.Location, line int, errs *Error) {
+	sched, err := ParseSchedule(spec, loc)
+	if err != nil {
+		errs.add(line, "schedule: %v", err)
+		return
+	}
+	if every, ok := sched.(cron.ConstantDelaySchedule); ok && every.Delay < MinInterval {
+		errs.add(line, "schedule %q polls more often than once a minute: be polite to the feeds' servers", spec)
 	}
 }

@@ -41,9 +41,9 @@ func TestParseErrorsHaveLines(t *testing.T) {
 		yaml string
 		want []string // "line: substring"
 	}{
-		{"unknown key", "title: x\nbogus: 1\nsources:\n  - url: https://a.example/f\n", []string{"2: field bogus not found"}},
-		{"unknown source key", "sources:\n  - url: https://a.example/f\n    colour: red\n", []string{"3: field colour not found"}},
-		{"wrong type", "items_per_feed: many\nsources:\n  - url: https://a.example/f\n", []string{"1: cannot unmarshal"}},
+		{"unknown key", "title: x\nbogus: 1\nsources:\n  - url: https://a.example/f\n", []string{"2: unknown key `bogus` (known keys: base_url, block,"}},
+		{"unknown source key", "sources:\n  - url: https://a.example/f\n    colour: red\n", []string{"3: unknown key `colour` in sources[0]"}},
+		{"wrong type", "items_per_feed: many\nsources:\n  - url: https://a.example/f\n", []string{"1: items_per_feed: expected a whole number, got \"many\""}},
 		{"missing sources", "title: x\n", []string{"1: sources: at least one source"}},
 		{"bad cron", "schedule: \"61 * * * *\"\nsources:\n  - url: https://a.example/f\n", []string{"1: schedule: invalid cron spec"}},
 		{"panicking cron", "sources:\n  - url: https://a.example/f\n    schedule: \"CRON_TZ=Nowhere/Land\"\n", []string{"3: schedule: invalid cron spec"}},
@@ -55,8 +55,27 @@ func TestParseErrorsHaveLines(t *testing.T) {
 		{"bad timezone", "timezone: Mars/Olympus\nsources:\n  - url: https://a.example/f\n", []string{"1: unknown timezone"}},
 		{"bad encoding", "sources:\n  - url: https://a.example/f\n    encoding: klingon\n", []string{"3: unknown encoding"}},
 		{"bad policy", "future_dates: later\nsources:\n  - url: https://a.example/f\n", []string{"1: future_dates must be"}},
-		{"syntax", "title: x\nsources:\n\t- url: https://a.example/f\n", []string{"3: found character that cannot start any token"}},
-		{"several at once", "bogus: 1\nschedule: nope\nsources:\n  - url: ftp://x/\n", []string{"1: field bogus", "2: schedule:", "4: source url"}},
+		{"tab", "title: x\nsources:\n\t- url: https://a.example/f\n", []string{"3: tabs are not allowed for indentation"}},
+		{"tab in a mapping", "title: x\n\tlisten: \":1\"\n", []string{"2: tabs are not allowed for indentation"}},
+		{"syntax", "title: [x\nsources: []\n", []string{"1: YAML syntax: did not find expected ',' or ']'"}},
+		{"several at once, sorted", "bogus: 1\nschedule: nope\nsources:\n  - url: ftp://x/\nretension: 30d\n", []string{"1: unknown key `bogus`", "2: schedule:", "4: source url", "5: unknown key `retension` (did you mean `retention`?)"}},
+		// Mistakes that once passed check and then failed or misbehaved.
+		{"typo in a nested key", "fetch:\n  max_redirect: 2\nsources:\n  - url: https://a.example/f\n", []string{"2: unknown key `max_redirect` in fetch (did you mean `max_redirects`?)"}},
+		{"string for a list", "sources:\n  - url: https://a.example/f\n    categories: tech\n", []string{"3: sources[0].categories: expected a list, got the text \"tech\""}},
+		{"list for a string", "title: [a, b]\nsources:\n  - url: https://a.example/f\n", []string{"1: title: expected a single value, got a list"}},
+		{"sources as a mapping", "sources:\n  url: https://a.example/f\n", []string{"2: sources: expected a list, got a mapping", "1: sources: at least one source"}},
+		{"not a bool", "sources:\n  - url: https://a.example/f\n    allow_private: sometimes\n", []string{"3: sources[0].allow_private: expected true or false"}},
+		{"key given twice", "title: a\ntitle: b\nsources:\n  - url: https://a.example/f\n", []string{"2: `title` is given twice (first on line 1)"}},
+		{"no scheme", "sources:\n  - url: blog.example.com/feed.xml\n", []string{"2: source url \"blog.example.com/feed.xml\": has no scheme: write https://blog.example.com/feed.xml"}},
+		{"trailing space in a URL", "sources:\n  - url: \"https://a.example/f \"\n", []string{"2: source url \"https://a.example/f%20\" contains white space"}},
+		{"port out of range", "listen: 127.0.0.1:99999\nsources:\n  - url: https://a.example/f\n", []string{"1: listen \"127.0.0.1:99999\": port \"99999\" must be a number from 0 to 65535"}},
+		{"port without host part", "listen: 16094\nsources:\n  - url: https://a.example/f\n", []string{"1: listen \"16094\": must be host:port"}},
+		{"zero interval", "schedule: \"@every 0s\"\nsources:\n  - url: https://a.example/f\n", []string{"1: schedule: invalid cron spec \"@every 0s\": the interval must be positive"}},
+		{"negative interval", "sources:\n  - url: https://a.example/f\n    schedule: \"@every -5m\"\n", []string{"3: schedule: invalid cron spec \"@every -5m\": the interval must be positive"}},
+		{"too often", "schedule: \"@every 10s\"\nsources:\n  - url: https://a.example/f\n", []string{"1: schedule \"@every 10s\" polls more often than once a minute"}},
+		{"negative duration", "retention: -5d\nsources:\n  - url: https://a.example/f\n", []string{"1: invalid duration \"-5d\""}},
+		{"related window zero", "related:\n  window: 0s\nsources:\n  - url: https://a.example/f\n", []string{"2: related.window must be positive"}},
+		{"empty file", "", []string{"the file is empty"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -67,8 +86,13 @@ func TestParseErrorsHaveLines(t *testing.T) {
 			}
 			msg := cerr.Error()
 			for _, w := range tt.want {
-				if !strings.Contains(msg, "conf.yaml:"+w) {
+				if !strings.Contains(msg, "conf.yaml:"+w) && !strings.Contains(msg, "conf.yaml: "+w) {
 					t.Errorf("error %q does not contain %q", msg, "conf.yaml:"+w)
+				}
+			}
+			for i := 1; i < len(cerr.Problems); i++ {
+				if cerr.Problems[i].Line < cerr.Problems[i-1].Line {
+					t.Errorf("problems not sorted by line:\n%s", msg)
 				}
 			}
 			if len(cerr.Problems) != len(tt.want) {
@@ -93,6 +117,22 @@ func TestEnvExpansion(t *testing.T) {
 	}
 	if cfg.Title != "a # From Env" {
 		t.Errorf("Title = %q", cfg.Title)
+	}
+	// Values are substituted after parsing: " #", quotes and colons in a
+	// value stay in it, and $${ writes a literal ${.
+	t.Setenv("TRIB_TEST_TRICKY", `pa"ss # word: x`)
+	cfg, err = Parse("c.yaml", []byte("title: ${TRIB_TEST_TRICKY}\nlanguage: \"$${TRIB_TEST_TITLE}\"\nsources:\n  - url: https://a.example/f\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Title != `pa"ss # word: x` || cfg.Language != "${TRIB_TEST_TITLE}" {
+		t.Errorf("Title = %q, Language = %q", cfg.Title, cfg.Language)
+	}
+	// A plain value is typed after substitution.
+	t.Setenv("TRIB_TEST_WORKERS", "3")
+	cfg, err = Parse("c.yaml", []byte("fetch:\n  workers: ${TRIB_TEST_WORKERS}\n  per_host: 1\nsources:\n  - url: https://a.example/f\n"))
+	if err != nil || cfg.Fetch.Workers != 3 {
+		t.Errorf("workers from the environment: %v, %+v", err, cfg)
 	}
 	_, err = Parse("c.yaml", []byte("sources:\n  - url: https://a.example/f\ntitle: ${TRIB_TEST_UNSET_VAR}\n"))
 	if err == nil || !strings.Contains(err.Error(), "c.yaml:3: environment variable TRIB_TEST_UNSET_VAR is not set") {

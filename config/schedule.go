@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -20,6 +21,12 @@ func ParseSchedule(spec string, loc *time.Location) (sched cron.Schedule, err er
 			sched, err = nil, fmt.Errorf("invalid cron spec %q", spec)
 		}
 	}()
+	if d, ok := strings.CutPrefix(strings.TrimSpace(spec), "@every "); ok {
+		// robfig/cron turns a zero or negative interval into one second.
+		if every, err := time.ParseDuration(strings.TrimSpace(d)); err == nil && every <= 0 {
+			return nil, fmt.Errorf("invalid cron spec %q: the interval must be positive", spec)
+		}
+	}
 	sched, err = cronParser.Parse(spec)
 	if err != nil {
 		return nil, fmt.Errorf("invalid cron spec %q: %v", spec, err)

@@ -131,7 +131,7 @@ func TestDaemonReloadsOnSIGHUPAndKeepsServingOnBadConfig(t *testing.T) {
 	// A bad config is refused, with its line, and the daemon keeps serving.
 	writeConfig(t, cfg, "database: t.db\nsources:\n  - url: "+feedPath(t, "rss.xml")+"\n    colour: red\n")
 	d.cmd.Process.Signal(syscall.SIGHUP)
-	d.waitFor(regexp.MustCompile(`reload refused.*config.yaml:4: field colour not found`))
+	d.waitFor(regexp.MustCompile("reload refused.*config.yaml:4: unknown key `colour` in sources\\[0\\]"))
 	if code, body := d.get("/feed.atom"); code != 200 || !strings.Contains(body, "Counting salmon at the weir") {
 		t.Fatalf("after a bad reload: %d\n%s", code, body)
 	}

@@ -44,7 +44,7 @@ func TestCheckCommand(t *testing.T) {
 	if code := run([]string{"check", "-config", bad}, &out, &errOut); code != 1 {
 		t.Errorf("check bad config: exit %d, want 1", code)
 	}
-	for _, want := range []string{bad + ":2: field colour not found", bad + ":3: schedule: invalid cron spec", bad + ":5: source url"} {
+	for _, want := range []string{bad + ":2: unknown key `colour`", bad + ":3: schedule: invalid cron spec", bad + ":5: source url"} {
 		if !strings.Contains(errOut.String(), want) {
 			t.Errorf("check output lacks %q:\n%s", want, errOut.String())
 		}
