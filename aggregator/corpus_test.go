@@ -180,20 +180,31 @@ func TestCorpus(t *testing.T) {
 			t.Errorf("allow-list rule %q %q matched nothing: remove it", r.file, r.path)
 		}
 	}
-	if testing.Verbose() {
-		for _, f := range failures {
-			t.Log("FAIL", f)
-		}
+	// Every check that is not allow-listed passes: a check that fails is a
+	// regression (or a new reading to allow-list, with its reason).
+	for _, f := range failures {
+		t.Error("FAIL", f)
 	}
-	for _, k := range []string{"encoding", "illformed/chardet"} {
-		if c := tallies[k]; c != nil && c.fail > 0 {
-			t.Errorf("%s: %d checks fail; every one must pass", k, c.fail)
+	// And no group passes fewer checks than when this bar was set, so an
+	// allow-list rule widened to swallow a regression is noticed too.
+	for k, least := range corpusPassFloor {
+		passed := 0
+		if c := tallies[k]; c != nil {
+			passed = c.pass
 		}
-	}
-	if c := tallies["wellformed"]; c != nil && float64(c.pass) < 0.95*float64(c.pass+c.fail) {
-		t.Errorf("wellformed: %d of %d applicable checks pass, below 95%%", c.pass, c.pass+c.fail)
+		if passed < least {
+			t.Errorf("%s: %d checks pass, fewer than the %d that passed when the bar was set", k, passed, least)
+		}
 	}
 }
+
+// corpusPassFloor is how many checks of each group passed when the bar was
+// last raised (2026-11-29). Raise it when more pass; never lower it without
+// saying why in the commit.
+var corpusPassFloor = map[string]int{
+	"encoding": 70, "entities": 254, "illformed": 2, "illformed/chardet": 8, "wellformed": 869,
+}
+
 
 func contains(list []string, s string) bool {
 	for _, x := range list {
@@ -284,6 +295,7 @@ func check(in *ingested, p string, raw []any, want any) (bool, string) {
 	if in.feed == nil {
 		return false, "feed did not parse"
 	}
+	literal := want // feedparser's value before any reading as HTML
 	var got any
 	switch {
 	case p == "feed.title" || p == "feed.title_detail.value":
@@ -321,8 +333,15 @@ func check(in *ingested, p string, raw []any, want any) (bool, string) {
 		return false, notInModel
 	}
 	if s, ok := want.(string); ok {
+		// feedparser's value is HTML for html constructs and text for text
+		// ones, and the expectations do not say which: either reading
+		// passes. (That text stays text is tested in parse's
+		// TestAtomTextConstructs.)
 		want = strings.Join(strings.Fields(normalize.PlainText(s)), " ")
 		got = strings.Join(strings.Fields(fmt.Sprint(got)), " ")
+		if l, ok := literal.(string); ok && got == strings.Join(strings.Fields(l), " ") {
+			return true, ""
+		}
 	}
 	if fmt.Sprint(got) == fmt.Sprint(want) {
 		return true, ""

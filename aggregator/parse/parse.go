@@ -31,6 +31,7 @@ func Parse(body []byte, contentType, encodingOverride string) (*Result, error) {
 	if err := checkShape(text, MaxDepth, MaxElements); err != nil {
 		return nil, fmt.Errorf("parse: refused: %w", err)
 	}
+	text = retypeAtomText(text)
 	p := gofeed.NewParser()
 	// The image scan of item content costs a third of the parse time and
 	// gives nothing we use.

@@ -1,0 +1,160 @@
+package parse
+
+import (
+	"bytes"
+	"encoding/xml"
+	"html"
+	"regexp"
+	"strings"
+)
+
+const atomNS = "http://www.w3.org/2005/Atom"
+
+// atomTextElements are the Atom constructs whose type attribute says how to
+// read them (RFC 4287 §3.1): text (the default), html or xhtml.
+var atomTextElements = map[string]bool{"title": true, "subtitle": true, "summary": true, "content": true, "rights": true}
+
+// retypeAtomText rewrites the text and xhtml constructs of an Atom document
+// as type="html", since gofeed's universal model keeps a string and loses
+// the type, and everything after it reads that string as HTML:
+//   - type="text" (and no type): "<b>" in it is text, not a tag; written
+//     escaped, it stays text;
+//   - type="xhtml": the XML is written as HTML, with a CDATA section as the
+//     text it is and a self-closed element (<object/>) closed, where an HTML
+//     parser would take "<object/>" as an open tag swallowing the rest.
+//
+// Anything else is left as it is. A document that is not well-formed XML
+// is returned unchanged, to be read as leniently as before.
+func retypeAtomText(doc []byte) []byte {
+	if !bytes.Contains(doc, []byte(atomNS)) || !needsRetyping(doc) {
+		return doc
+	}
+	d := xml.NewDecoder(bytes.NewReader(doc))
+	var out bytes.Buffer
+	copied := 0
+	for {
+		start := d.InputOffset()
+		tok, err := d.Token()
+		if err != nil {
+			if copied == 0 {
+				return doc
+			}
+			break
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok || se.Name.Space != atomNS || !atomTextElements[se.Name.Local] {
+			continue
+		}
+		typ := strings.ToLower(attr(se, "type"))
+		if typ != "" && typ != "text" && typ != "xhtml" {
+			continue
+		}
+		tagEnd := d.InputOffset()
+		body, ok := readConstruct(d, typ == "xhtml")
+		if !ok {
+			return doc
+		}
+		if typ != "xhtml" && !strings.ContainsAny(body, "<&") {
+			continue // plain text reads the same as HTML
+		}
+		end := d.InputOffset()
+		out.Write(doc[copied:start])
+		out.Write(retag(doc[start:tagEnd]))
+		xml.EscapeText(&out, []byte(body))
+		out.WriteString("</")
+		out.Write(closingName(doc[start:tagEnd]))
+		out.WriteString(">")
+		copied = int(end)
+	}
+	out.Write(doc[copied:])
+	return out.Bytes()
+}
+
+// needsRetyping is a cheap look for what retypeAtomText would change:
+// xhtml content, or text that would read as markup.
+func needsRetyping(doc []byte) bool {
+	for _, s := range []string{"xhtml", "&lt;", "&#60;", "&#x3c;", "&#x3C;", "&amp;", "CDATA"} {
+		if bytes.Contains(doc, []byte(s)) {
+			return true
+		}
+	}
+	return false
+}
+
+// readConstruct reads the inside of the element whose start tag was just
+// read, up to its end tag, and returns it as HTML: text escaped, or for
+// xhtml the elements written as HTML.
+func readConstruct(d *xml.Decoder, xhtml bool) (string, bool) {
+	var b strings.Builder
+	depth := 0
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return "", false
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			if xhtml && !(depth == 1 && t.Name.Local == "div") { // the wrapping div goes
+				writeStart(&b, t)
+			}
+		case xml.EndElement:
+			if depth == 0 {
+				return b.String(), true
+			}
+			if xhtml && !(depth == 1 && t.Name.Local == "div") && !voidElements[strings.ToLower(t.Name.Local)] {
+				b.WriteString("</" + t.Name.Local + ">")
+			}
+			depth--
+		case xml.CharData:
+			b.WriteString(html.EscapeString(string(t)))
+		}
+	}
+}
+
+// voidElements have no end tag in HTML.
+var voidElements = map[string]bool{
+	"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true,
+	"input": true, "link": true, "meta": true, "source": true, "track": true, "wbr": true,
+}
+
+func writeStart(b *strings.Builder, t xml.StartElement) {
+	b.WriteString("<" + t.Name.Local)
+	for _, a := range t.Attr {
+		if a.Name.Space != "" || a.Name.Local == "xmlns" {
+			continue // namespace declarations and foreign attributes
+		}
+		b.WriteString(" " + a.Name.Local + `="` + html.EscapeString(a.Value) + `"`)
+	}
+	b.WriteString(">")
+}
+
+func attr(se xml.StartElement, name string) string {
+	for _, a := range se.Attr {
+		if a.Name.Space == "" && a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+var (
+	typeAttr = regexp.MustCompile(`\stype\s*=\s*("[^"]*"|'[^']*')`)
+	tagName  = regexp.MustCompile(`^<([^\s/>]+)`)
+)
+
+// retag returns a start tag as written, with type="html": attributes such as
+// xml:base and xml:lang are kept. A self-closed tag is opened.
+func retag(tag []byte) []byte {
+	t := typeAttr.ReplaceAll(tag, nil)
+	t = bytes.TrimSuffix(t, []byte(">"))
+	t = bytes.TrimRight(bytes.TrimSuffix(bytes.TrimRight(t, " \t\r\n"), []byte("/")), " \t\r\n")
+	return append(append([]byte{}, t...), ` type="html">`...)
+}
+
+func closingName(tag []byte) []byte {
+	if m := tagName.FindSubmatch(tag); m != nil {
+		return m[1]
+	}
+	return []byte("content")
+}

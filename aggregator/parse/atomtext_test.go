@@ -1,0 +1,73 @@
+package parse
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tributary/tributary/aggregator/normalize"
+)
+
+func atomEntry(inner string) string {
+	return `<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>F</title><id>urn:f</id>` +
+		`<entry><id>urn:e</id><updated>2026-01-01T00:00:00Z</updated>` + inner + `</entry></feed>`
+}
+
+// Atom text is text and XHTML is markup, whatever gofeed's string makes of
+// them: what a subscriber finally gets, through gofeed and the normaliser.
+func TestAtomTextConstructs(t *testing.T) {
+	tests := []struct {
+		name              string
+		inner             string
+		wantTitle         string
+		wantHTML, notHTML []string
+	}{
+		{"text content is text",
+			`<title>T</title><content type="text">&lt;b&gt;bold&lt;/b&gt; &amp; &lt;img src=x onerror=alert(1)&gt;</content>`,
+			"T", []string{"&lt;b&gt;bold&lt;/b&gt; &amp; &lt;img src=x onerror=alert(1)&gt;"}, []string{"<b>", "<img"}},
+		{"untyped summary is text",
+			`<title>T</title><summary>1 &lt; 2 &amp;&amp; &lt;i&gt;x&lt;/i&gt;</summary>`,
+			"T", []string{"1 &lt; 2 &amp;&amp; &lt;i&gt;x&lt;/i&gt;"}, []string{"<i>"}},
+		{"text title keeps what looks like a tag",
+			`<title type="text">Reducing &lt;Cognitive Complexity&gt; in Go</title><content type="html">&lt;p&gt;x&lt;/p&gt;</content>`,
+			"Reducing <Cognitive Complexity> in Go", []string{"<p>x</p>"}, nil},
+		{"html title is markup",
+			`<title type="html">&lt;b&gt;Bold&lt;/b&gt; news</title>`,
+			"Bold news", nil, nil},
+		{"CDATA in XHTML stays text",
+			`<title>T</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>a</p><![CDATA[<b>not bold</b><script>alert(1)</script>]]></div></content>`,
+			"T", []string{"<p>a</p>&lt;b&gt;not bold&lt;/b&gt;&lt;script&gt;alert(1)&lt;/script&gt;"}, []string{"<b>", "<script"}},
+		{"self-closed element in XHTML swallows nothing",
+			`<title>T</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>one</p><object data="x"/><p>two <br/>three</p><img src="https://x.example/i.png"/></div></content>`,
+			"T", []string{"<p>one</p>", "<p>two <br>three</p>", `<img src="https://x.example/i.png">`}, []string{"object"}},
+		{"xhtml keeps the content's xml:base",
+			`<title>T</title><content type="xhtml" xml:base="https://base.example/dir/"><div xmlns="http://www.w3.org/1999/xhtml"><a href="page">link</a></div></content>`,
+			"T", []string{`href="https://base.example/dir/page"`}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := Parse([]byte(atomEntry(tt.inner)), "", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			entries, _ := normalize.New().Entries(res.Feed, normalize.Options{FeedURL: "https://x.example/feed", Now: time.Now()})
+			if len(entries) != 1 {
+				t.Fatalf("%d entries", len(entries))
+			}
+			e := entries[0]
+			if e.Title != tt.wantTitle {
+				t.Errorf("title %q, want %q", e.Title, tt.wantTitle)
+			}
+			for _, w := range tt.wantHTML {
+				if !strings.Contains(e.ContentHTML, w) {
+					t.Errorf("content %q lacks %q", e.ContentHTML, w)
+				}
+			}
+			for _, n := range tt.notHTML {
+				if strings.Contains(e.ContentHTML, n) {
+					t.Errorf("content %q has %q", e.ContentHTML, n)
+				}
+			}
+		})
+	}
+}
