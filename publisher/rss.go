@@ -2,6 +2,7 @@ package publisher
 
 import (
 	"encoding/xml"
+	"strings"
 	"time"
 
 	"github.com/gorilla/feeds"
@@ -44,7 +45,7 @@ type rssSource struct {
 func renderRSS(f *feedData) ([]byte, error) {
 	ch := &rssChannel{
 		RssFeed: feeds.RssFeed{
-			Title:         f.Title,
+			Title:         rssText(f.Title),
 			Link:          f.BaseURL,
 			Description:   f.Title,
 			LastBuildDate: f.Updated.UTC().Format(time.RFC1123Z),
@@ -62,7 +63,7 @@ func renderRSS(f *feedData) ([]byte, error) {
 func newRSSItem(it *item, relatedInContent bool) *rssItem {
 	ri := &rssItem{
 		RssItem: feeds.RssItem{
-			Title:       it.Title,
+			Title:       rssText(it.Title),
 			Link:        it.URL,
 			Description: content(it, relatedInContent),
 			// The id is a URN, not a link: say so, or readers open it.
@@ -70,15 +71,15 @@ func newRSSItem(it *item, relatedInContent bool) *rssItem {
 			PubDate: it.PublishedOr(it.FirstSeen).UTC().Format(time.RFC1123Z),
 		},
 		// RSS's <author> must be an e-mail address; feeds give names.
-		Creator: it.Author,
+		Creator: rssText(it.Author),
 		Source:  newRSSSource(it.Source),
 	}
 	for _, c := range it.Categories {
-		ri.Categories = append(ri.Categories, c.Label)
+		ri.Categories = append(ri.Categories, rssText(c.Label))
 	}
 	for _, r := range it.Related {
 		if r.URL != "" {
-			ri.Related = append(ri.Related, atomLink{Href: r.URL, Rel: "related", Type: "text/html", Title: r.Title})
+			ri.Related = append(ri.Related, atomLink{Href: r.URL, Rel: "related", Type: "text/html", Title: rssText(r.Title)})
 		}
 	}
 	return ri
@@ -94,5 +95,32 @@ func newRSSSource(src store.SourceRef) *rssSource {
 	if u == "" {
 		return nil
 	}
-	return &rssSource{URL: u, Title: src.Title}
+	return &rssSource{URL: u, Title: rssText(src.Title)}
+}
+
+// rssText makes plain text safe for RSS elements that readers may render
+// as HTML (RSS leaves open whether a title is text or HTML): a "<" that
+// would open a tag or a comment becomes "‹" (U+2039), so that "<img
+// onerror=…>" reads as the text it is, in both readings, instead of
+// becoming an element where the title is rendered as HTML. Escaped
+// entities are harmless either way: "&lt;" read as HTML is the text "<".
+func rssText(s string) string {
+	if !strings.Contains(s, "<") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '<' && i+1 < len(s) && opensTag(s[i+1]) {
+			b.WriteString("‹")
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// opensTag reports whether c after "<" starts markup in an HTML parser: a
+// tag name, an end tag, a comment or declaration, a processing instruction.
+func opensTag(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '/' || c == '!' || c == '?'
 }
