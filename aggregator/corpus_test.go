@@ -205,7 +205,6 @@ var corpusPassFloor = map[string]int{
 	"encoding": 70, "entities": 254, "illformed": 2, "illformed/chardet": 8, "wellformed": 869,
 }
 
-
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
