@@ -1,6 +1,8 @@
 package normalize
 
 import (
+	"fmt"
+	"net/netip"
 	"net/url"
 	"strings"
 )
@@ -45,6 +47,12 @@ func clean(raw string, base *url.URL, keepFragment bool) string {
 		return ""
 	}
 	host := strings.ToLower(u.Hostname())
+	if host == "" { // "//: " resolves to a host of ": "
+		return ""
+	}
+	if _, err := netip.ParseAddr(host); strings.Contains(host, ":") && err != nil {
+		return "" // "//::" has the host ":", which is no IPv6 address
+	}
 	port := u.Port()
 	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
 		port = ""
@@ -63,27 +71,38 @@ func clean(raw string, base *url.URL, keepFragment bool) string {
 	if u.Path == "" {
 		u.Path = "/"
 	}
-	if raw := normalizeEscapes(u.EscapedPath()); raw != u.EscapedPath() {
+	if raw := removeDotSegments(normalizeEscapes(u.EscapedPath())); raw != u.EscapedPath() {
 		if p, err := url.PathUnescape(raw); err == nil {
 			u.Path, u.RawPath = p, raw
 		}
 	}
-	u.RawQuery = normalizeEscapes(stripTracking(u.RawQuery))
+	u.RawQuery = escapeIllegal(normalizeEscapes(stripTracking(u.RawQuery)))
 	u.ForceQuery = false
-	return u.String()
+	out := u.String()
+	if _, err := url.Parse(out); err != nil {
+		return "" // what cannot be read back cannot be compared or linked
+	}
+	return out
 }
 
 // normalizeEscapes rewrites percent-escapes in s the one way RFC 3986 calls
 // equivalent: escapes of unreserved characters (letters, digits, "-._~")
-// are decoded, the others written with upper-case hex digits.
+// are decoded, the others written with upper-case hex digits, and a stray
+// "%" is written "%25".
 func normalizeEscapes(s string) string {
 	if !strings.Contains(s, "%") {
 		return s
 	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
-		if s[i] != '%' || i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+		if s[i] != '%' {
 			b.WriteByte(s[i])
+			continue
+		}
+		if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+			// A "%" that starts no escape is itself escaped, or decoding
+			// "%0%61" would make a new escape, "%0a".
+			b.WriteString("%25")
 			continue
 		}
 		c := unhex(s[i+1])<<4 | unhex(s[i+2])
@@ -94,6 +113,59 @@ func normalizeEscapes(s string) string {
 			b.WriteString(strings.ToUpper(s[i+1 : i+3]))
 		}
 		i += 2
+	}
+	return b.String()
+}
+
+// removeDotSegments removes the "." and ".." segments of an absolute path
+// (RFC 3986 §5.2.4), which decoding "%2e" may have brought in.
+func removeDotSegments(p string) string {
+	if !strings.Contains(p, ".") {
+		return p
+	}
+	in := strings.Split(p, "/")
+	out := make([]string, 0, len(in))
+	for i, seg := range in {
+		last := i == len(in)-1
+		switch seg {
+		case ".":
+			if last {
+				out = append(out, "")
+			}
+		case "..":
+			if len(out) > 1 {
+				out = out[:len(out)-1]
+			}
+			if last {
+				out = append(out, "")
+			}
+		default:
+			out = append(out, seg)
+		}
+	}
+	return strings.Join(out, "/")
+}
+
+// escapeIllegal percent-encodes the bytes that may not appear raw in a URL
+// query (space, controls, and "<>\"\\^`{|}"), which url.Parse lets through:
+// written raw, "?a b" would read back as another URL.
+func escapeIllegal(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c == 0x7f || strings.IndexByte("<>\"\\^`{|}", c) >= 0 {
+			if b.Len() == 0 {
+				b.WriteString(s[:i])
+			}
+			fmt.Fprintf(&b, "%%%02X", c)
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(c)
+		}
+	}
+	if b.Len() == 0 {
+		return s
 	}
 	return b.String()
 }

@@ -48,3 +48,21 @@ func TestCleanLinkKeepsFragment(t *testing.T) {
 		t.Errorf("CleanLink = %q", got)
 	}
 }
+
+func TestRemoveDotSegments(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"/a/b", "/a/b"},
+		{"/dir/.", "/dir/"},
+		{"/dir/./x", "/dir/x"},
+		{"/a/b/../c", "/a/c"},
+		{"/a/..", "/"},
+		{"/..", "/"},
+		{"/a.b/c.d", "/a.b/c.d"},
+		{"/", "/"},
+	}
+	for _, tt := range tests {
+		if got := removeDotSegments(tt.in); got != tt.want {
+			t.Errorf("removeDotSegments(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

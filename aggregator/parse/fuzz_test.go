@@ -1,0 +1,92 @@
+package parse
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/tributary/tributary/aggregator/normalize"
+)
+
+// addFeedSeeds adds every feed under testdata/feeds and, when ../shared is
+// on this machine, every file of its feed corpus, as seeds: they always run
+// with `go test`; `go test -fuzz` mutates them.
+func addFeedSeeds(f *testing.F, add func(body []byte)) {
+	for _, root := range []string{
+		filepath.Join("..", "..", "testdata", "feeds"),
+		filepath.Join("..", "..", "..", "shared", "corpus", "feedparser", "tests"),
+	} {
+		filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return nil // an absent ../shared adds nothing
+			}
+			if b, err := os.ReadFile(path); err == nil && len(b) < 64<<10 {
+				add(b)
+			}
+			return nil
+		})
+	}
+	// The inputs that once broke the daemon.
+	add([]byte("<t>&#;</t>"))
+	add([]byte(`<rss><channel><item><title>&#x;&#X;&#</title></item></channel></rss>`))
+	add([]byte(`<feed xmlns="http://www.w3.org/2005/Atom"><entry><content type="xhtml"><div><![CDATA[<b>x</b>]]><object/></div></content></entry></feed>`))
+}
+
+// FuzzToUTF8: whatever the bytes and the HTTP charset, the result is valid
+// UTF-8 or an error, never a panic.
+func FuzzToUTF8(f *testing.F) {
+	addFeedSeeds(f, func(b []byte) { f.Add(b, "") })
+	f.Add([]byte("<?xml version='1.0' encoding='gb2312'?><r>\xc4\xe3</r>"), "text/xml; charset=gbk")
+	f.Add([]byte("\xff\xfe<\x00r\x00>\x00"), "")
+	f.Fuzz(func(t *testing.T, body []byte, contentType string) {
+		out, _, err := ToUTF8(body, contentType, "")
+		if err == nil && !utf8.Valid(out) {
+			t.Errorf("ToUTF8 gave invalid UTF-8 for %q", body)
+		}
+	})
+}
+
+// FuzzFixReferences: the repair never panics and is idempotent (what it
+// writes needs no more repair).
+func FuzzFixReferences(f *testing.F) {
+	addFeedSeeds(f, func(b []byte) { f.Add(b) })
+	f.Fuzz(func(t *testing.T, b []byte) {
+		once := fixReferences(b)
+		if twice := fixReferences(once); string(twice) != string(once) {
+			t.Errorf("not idempotent:\n%q\n%q\n%q", b, once, twice)
+		}
+	})
+}
+
+// FuzzParse takes bytes through charset decoding, the shape check, gofeed
+// and the normaliser, as a poll does: no panic, and every entry it keeps is
+// valid UTF-8, links only to http(s), and carries no script.
+func FuzzParse(f *testing.F) {
+	addFeedSeeds(f, func(b []byte) { f.Add(b) })
+	n := normalize.New()
+	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		res, err := Parse(body, "", "")
+		if err != nil {
+			return
+		}
+		entries, _ := n.Entries(res.Feed, normalize.Options{FeedURL: "https://feed.example/rss", Now: now})
+		for _, e := range entries {
+			for _, s := range []string{e.Title, e.Author, e.ContentHTML, e.ContentText, e.URL, e.Key} {
+				if !utf8.ValidString(s) {
+					t.Errorf("invalid UTF-8 in an entry: %q", s)
+				}
+			}
+			if e.URL != "" && !strings.HasPrefix(e.URL, "http://") && !strings.HasPrefix(e.URL, "https://") {
+				t.Errorf("entry links to %q", e.URL)
+			}
+			if strings.Contains(strings.ToLower(e.ContentHTML), "<script") {
+				t.Errorf("script survived in %q", e.ContentHTML)
+			}
+		}
+	})
+}
