@@ -382,13 +382,13 @@ func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
 			report.LastPoll = &t
 		}
 		if src.LastError != "" {
-			report.Failing = append(report.Failing, failing{URL: redact.URL(src.URL), Error: src.LastError})
+			report.Failing = append(report.Failing, failing{URL: redact.Status(src.URL), Error: src.LastError})
 		}
 		if src.URLIdentity {
-			report.Notices = append(report.Notices, notice{URL: redact.URL(src.URL), Notice: "GUIDs missing or repeated: entries identified by URL"})
+			report.Notices = append(report.Notices, notice{URL: redact.Status(src.URL), Notice: "GUIDs missing or repeated: entries identified by URL"})
 		}
 		for _, n := range src.Notices {
-			report.Notices = append(report.Notices, notice{URL: redact.URL(src.URL), Notice: n})
+			report.Notices = append(report.Notices, notice{URL: redact.Status(src.URL), Notice: n})
 		}
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -5,6 +5,8 @@ package redact
 
 import (
 	"net/url"
+	"path"
+	"path/filepath"
 	"strings"
 )
 
@@ -35,6 +37,21 @@ func URL(raw string) string {
 	}
 	u.Fragment, u.RawFragment = "", ""
 	return u.String()
+}
+
+// Status names a configured source on a page anyone who reaches the server
+// can read (/healthz): URL for http(s) sources, and for a local file only
+// "local file NAME", since its directory tells the world about the server.
+func Status(raw string) string {
+	u, err := url.Parse(raw)
+	if err == nil && u.Scheme != "" && u.Scheme != "file" {
+		return URL(raw)
+	}
+	p := raw
+	if err == nil && u.Scheme == "file" {
+		p = u.Path
+	}
+	return "local file " + path.Base(filepath.ToSlash(p))
 }
 
 // Public returns raw without its user info, query and fragment: the form in

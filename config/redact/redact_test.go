@@ -32,3 +32,17 @@ func TestPublic(t *testing.T) {
 		}
 	}
 }
+
+func TestStatus(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://x.example/rss?token=S", "https://x.example/rss?token=REDACTED"},
+		{"/home/alice/private/feed.xml", "local file feed.xml"},
+		{"testdata/feeds/rss.xml", "local file rss.xml"},
+		{"file:///srv/secret/a.xml", "local file a.xml"},
+	}
+	for _, tt := range tests {
+		if got := Status(tt.in); got != tt.want {
+			t.Errorf("Status(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
