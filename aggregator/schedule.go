@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -37,6 +38,9 @@ type Scheduler struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+	// starting is set while the start-up cycle runs: it polls every
+	// source, so a tick that falls meanwhile would fetch them twice.
+	starting atomic.Bool
 }
 
 // NewScheduler prepares the schedule of cfg. Nothing runs before Start.
@@ -67,7 +71,7 @@ func NewScheduler(cfg *config.Config, p *Poller, log *slog.Logger) (*Scheduler, 
 			return nil, fmt.Errorf("schedule: %w", err)
 		}
 		targets := groups[spec]
-		c.Schedule(sched, cron.FuncJob(func() { s.cycle(targets) }))
+		c.Schedule(sched, cron.FuncJob(func() { s.tick(targets) }))
 	}
 	daily, _ := config.ParseSchedule("@daily", cfg.Location)
 	c.Schedule(daily, cron.FuncJob(s.prune))
@@ -77,11 +81,24 @@ func NewScheduler(cfg *config.Config, p *Poller, log *slog.Logger) (*Scheduler, 
 // Start prunes old entries and polls every source once, in the background,
 // and starts the schedule.
 func (s *Scheduler) Start() {
+	s.starting.Store(true)
 	s.wg.Go(func() {
+		defer s.starting.Store(false)
 		s.prune()
 		s.cycle(s.all)
 	})
 	s.cron.Start()
+}
+
+// tick runs the cycle of a schedule's sources, unless the start-up cycle,
+// which polls them all, is still running. (A group's own ticks never
+// overlap: cron.SkipIfStillRunning.)
+func (s *Scheduler) tick(targets []Target) {
+	if s.starting.Load() {
+		s.log.Debug("tick skipped: the start-up cycle is still running", "sources", len(targets))
+		return
+	}
+	s.cycle(targets)
 }
 
 // prune applies the retention policy; retention 0 keeps entries of any age

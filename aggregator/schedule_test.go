@@ -142,3 +142,44 @@ func TestStopCancelsFetchesInFlight(t *testing.T) {
 		t.Errorf("stopping recorded a failure: %d, %q", st.Failures, st.LastError)
 	}
 }
+
+// A tick that falls while the start-up cycle runs does not start a second
+// cycle: every feed is fetched once at start, not twice.
+func TestTickDuringStartupCycleIsSkipped(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for cron ticks")
+	}
+	e := newEnv(t, 10*time.Second)
+	body := readFeed(t, "rss.xml")
+	release := make(chan struct{})
+	var slowHits, fastHits atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			slowHits.Add(1)
+			<-release
+		} else {
+			fastHits.Add(1)
+		}
+		w.Write(body)
+	}))
+	defer ts.Close()
+	defer close(release)
+	targets := e.sources(ts.URL+"/slow", ts.URL+"/fast")
+	fast := targets[1].Source
+	fast.Schedule = "@every 1s"
+	cfg := &config.Config{Schedule: "@every 1h", Location: time.UTC, Sources: []config.Source{targets[0].Source, fast}}
+	sched, err := aggregator.NewScheduler(cfg, e.poller, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sched.Start()
+	defer sched.Stop()
+	// The start-up cycle is held by /slow while three ticks of /fast fall.
+	time.Sleep(3500 * time.Millisecond)
+	if n := fastHits.Load(); n != 1 {
+		t.Errorf("/fast fetched %d times during the start-up cycle, want once", n)
+	}
+	if n := slowHits.Load(); n != 1 {
+		t.Errorf("/slow fetched %d times, want once", n)
+	}
+}
