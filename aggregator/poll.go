@@ -302,14 +302,27 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 	}
 	p.saveMu.Lock()
 	defer p.saveMu.Unlock()
+	// A candidate is verified against its stored text; a failed read
+	// only means that candidate is not taken.
+	var readErr error
+	storedText := func(id int64) (string, bool) {
+		text, ok, err := p.store.ContentText(context.WithoutCancel(ctx), id)
+		if err != nil {
+			readErr = err
+		}
+		return text, ok
+	}
 	for i := range entries {
 		if entries[i].Filtered {
 			continue
 		}
 		doc := dedup.Doc{Source: st.ID, URL: entries[i].URL, At: at, Sketch: sketches[i]}
-		if m, ok := p.duplicates.Find(doc); ok {
+		if m, ok := p.duplicates.Find(doc, entries[i].ContentText, storedText); ok {
 			entries[i].DuplicateOf = m.ID
 		}
+	}
+	if readErr != nil {
+		p.log.Warn("duplicate check could not read a stored entry", "source", redact.URL(t.Source.URL), "err", readErr)
 	}
 	counts, saved, err := p.store.SavePoll(context.WithoutCancel(ctx), store.Poll{
 		SourceURL:    t.Source.URL,

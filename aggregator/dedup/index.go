@@ -1,6 +1,10 @@
 package dedup
 
 import (
+	"cmp"
+	"net/url"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -33,7 +37,7 @@ type Doc struct {
 // Match is the earlier entry that a new one duplicates.
 type Match struct {
 	ID    int64   // the original: never itself a duplicate
-	Score float64 // estimated containment; 1 for a URL match
+	Score float64 // containment: estimated by Candidates, exact from Find; 1 for a URL match
 	ByURL bool
 }
 
@@ -90,63 +94,122 @@ func (ix *Index) Remove(id int64) {
 	}
 }
 
-// Find returns the entry of another source, seen within the window before
-// d.At, that d duplicates: one with the same URL, else the most similar text
-// above Threshold. Among equals the earliest wins.
-func (ix *Index) Find(d Doc) (Match, bool) {
+// maxCandidates bounds the candidates verified for one entry.
+const maxCandidates = 16
+
+// Candidates returns the entries of other sources, seen within the window
+// before d.At, that d may duplicate, most likely first: those with d's URL
+// (ByURL, Score 1), then those whose sketches suggest that one text
+// contains the other (Score at least CandidateThreshold), at most
+// maxCandidates. Each is reported as the first-seen entry of its story (a
+// copy as its original). Among equals the earliest comes first.
+func (ix *Index) Candidates(d Doc) []Match {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.pruneLocked(d.At)
-	var best Match
-	var bestAt time.Time
-	found := false
+	best := map[int64]Match{}
+	at := map[int64]time.Time{}
 	consider := func(id int64, m Match) {
 		c := ix.docs[id]
 		if c == nil || c.ID == d.ID || c.Source == d.Source || c.At.Before(d.At.Add(-ix.window)) {
 			return
 		}
+		m.ID, at[id] = id, c.At
 		if c.Original != 0 {
-			if o := ix.docs[c.Original]; o != nil && o.Source == d.Source {
+			o := ix.docs[c.Original]
+			if o != nil && o.Source == d.Source {
 				return // a copy of this source's own entry
 			}
 			m.ID = c.Original
+			if o != nil {
+				at[m.ID] = o.At
+			} else {
+				at[m.ID] = c.At
+			}
 		}
-		if !found || m.Score > best.Score || (m.Score == best.Score && c.At.Before(bestAt)) {
-			best, bestAt, found = m, c.At, true
+		if prev, ok := best[m.ID]; !ok || m.Score > prev.Score || (m.ByURL && !prev.ByURL) {
+			best[m.ID] = m
 		}
 	}
-	if d.URL != "" {
+	if matchableURL(d.URL) {
 		for _, id := range ix.byURL[d.URL] {
-			consider(id, Match{ID: id, Score: 1, ByURL: true})
-		}
-		if found {
-			return best, true
+			consider(id, Match{Score: 1, ByURL: true})
 		}
 	}
-	if d.Sketch.Size == 0 {
-		return Match{}, false
+	if d.Sketch.Size > 0 {
+		checked := map[int64]bool{}
+		for _, h := range keys(d.Sketch) {
+			bucket := ix.byHash[h]
+			// A crowded bucket (a shingle many entries share, such as a
+			// site's boilerplate) is read from its newest end: copies are
+			// published close together, and skipping the bucket instead
+			// let real copies escape once thousands of feeds were read.
+			bucket = bucket[max(0, len(bucket)-maxBucket):]
+			for _, id := range bucket {
+				if checked[id] {
+					continue
+				}
+				checked[id] = true
+				if c := ix.docs[id]; c != nil {
+					if s := Containment(d.Sketch, c.Sketch); s >= CandidateThreshold {
+						consider(id, Match{Score: s})
+					}
+				}
+			}
+		}
 	}
-	checked := map[int64]bool{}
-	for _, h := range keys(d.Sketch) {
-		bucket := ix.byHash[h]
-		if len(bucket) > maxBucket {
+	out := make([]Match, 0, len(best))
+	for _, m := range best {
+		out = append(out, m)
+	}
+	slices.SortFunc(out, func(a, b Match) int {
+		switch {
+		case a.ByURL != b.ByURL:
+			if a.ByURL {
+				return -1
+			}
+			return 1
+		case a.Score != b.Score:
+			return cmp.Compare(b.Score, a.Score)
+		case !at[a.ID].Equal(at[b.ID]):
+			return at[a.ID].Compare(at[b.ID])
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return out[:min(len(out), maxCandidates)]
+}
+
+// Find returns the entry that d, whose plain text is body, duplicates: the
+// first of its Candidates that is a URL match, or whose own text (from
+// text, which looks an entry up by id) Verify confirms. A copy is thus only
+// ever pointed at the first-seen entry of a story when it verifies against
+// that entry itself.
+func (ix *Index) Find(d Doc, body string, text func(id int64) (string, bool)) (Match, bool) {
+	for _, m := range ix.Candidates(d) {
+		if m.ByURL {
+			return m, true
+		}
+		other, ok := text(m.ID)
+		if !ok {
 			continue
 		}
-		for _, id := range bucket {
-			if checked[id] {
-				continue
-			}
-			checked[id] = true
-			c := ix.docs[id]
-			if c == nil {
-				continue
-			}
-			if s := Containment(d.Sketch, c.Sketch); s >= Threshold {
-				consider(id, Match{ID: id, Score: s})
-			}
+		if score, same := Verify(body, other); same {
+			m.Score = score
+			return m, true
 		}
 	}
-	return best, found
+	return Match{}, false
+}
+
+// matchableURL reports whether a URL identifies an article well enough for
+// two entries that share it to be one story: a site's home page, which
+// feeds give as the link of items that have none of their own, does not.
+func matchableURL(u string) bool {
+	if u == "" {
+		return false
+	}
+	p, err := url.Parse(u)
+	return err == nil && (strings.Trim(p.Path, "/") != "" || p.RawQuery != "")
 }
 
 // pruneLocked drops the entries that have left the window of an entry seen

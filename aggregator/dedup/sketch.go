@@ -3,11 +3,12 @@
 // Two entries are duplicates when they have the same canonical URL, or when
 // their texts are near-identical: the same story under another headline,
 // with a byline or a "Source: …" / "来源：…" line added, paragraphs trimmed
-// or reflowed, or different markup. Texts are compared by a bottom-k
-// sketch of their word (or, for Chinese and Japanese, character) shingles,
-// from which the share of the shorter text found in the longer one is
-// estimated. An Index keeps the sketches of recent entries so that a new
-// entry is checked against all of them quickly.
+// or reflowed, or different markup. It takes two steps. An Index keeps a
+// bottom-k sketch of the word (or, for Chinese and Japanese, character)
+// shingles of each recent entry, and proposes the entries whose sketches
+// suggest that one text contains the other (Candidates). Verify then
+// decides on the two stored texts themselves, exactly, with a guard against
+// short texts inside long ones. An estimate never decides alone.
 package dedup
 
 import (
@@ -34,9 +35,13 @@ const (
 	// MinShingles is the least a text must have to be compared at all:
 	// shorter texts (a headline, "Read more") say too little.
 	MinShingles = 8
-	// Threshold is the least estimated containment of the shorter text in
-	// the longer for two texts to be duplicates.
+	// Threshold is the least containment of the shorter text in the
+	// longer for two texts to be duplicates, measured exactly by Verify.
 	Threshold = 0.6
+	// CandidateThreshold is the least estimated containment for a pair
+	// to be verified: lower than Threshold, since the estimate errs both
+	// ways and Verify decides.
+	CandidateThreshold = 0.4
 )
 
 // Sketch is a compact summary of a text: its SketchSize smallest shingle
@@ -49,31 +54,15 @@ type Sketch struct {
 // NewSketch sketches text (plain text, any language). ok is false when the
 // text is too short to compare.
 func NewSketch(text string) (s Sketch, ok bool) {
-	tokens := tokenize(text)
 	seen := map[uint32]bool{}
-	add := func(parts []string) {
+	eachShingle(text, func(parts []string) {
 		h := fnv.New32a()
 		for _, p := range parts {
 			h.Write([]byte(p))
 			h.Write([]byte{0})
 		}
 		seen[h.Sum32()] = true
-	}
-	for _, run := range tokens {
-		k := shingleWords
-		if run.cjk {
-			k = shingleChars
-		}
-		if len(run.tokens) < k {
-			if len(run.tokens) > 0 {
-				add(run.tokens)
-			}
-			continue
-		}
-		for i := 0; i+k <= len(run.tokens); i++ {
-			add(run.tokens[i : i+k])
-		}
-	}
+	})
 	s.Size = len(seen)
 	if s.Size < MinShingles {
 		return Sketch{}, false

@@ -404,6 +404,20 @@ func (s *Store) NextRelease(ctx context.Context, now time.Time) (t time.Time, ok
 	return fromUnix(next.Int64), true, nil
 }
 
+// ContentText returns the plain text of the entry with row id, for
+// verifying a duplicate against it; ok is false when there is no such
+// entry.
+func (s *Store) ContentText(ctx context.Context, rowID int64) (text string, ok bool, err error) {
+	err = s.reader.QueryRowContext(ctx, `SELECT content_text FROM entries WHERE id = ?`, rowID).Scan(&text)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", false, nil
+	case err != nil:
+		return "", false, fmt.Errorf("entry %d: %w", rowID, err)
+	}
+	return text, true, nil
+}
+
 // CountEntries returns how many entries are stored, inactive sources
 // included.
 func (s *Store) CountEntries(ctx context.Context) (int, error) {
