@@ -121,14 +121,15 @@ func (s *Scheduler) cycle(targets []Target) {
 	if s.ctx.Err() != nil {
 		return
 	}
+	start := time.Now()
 	results := s.poller.PollAll(s.ctx, targets, false)
-	var failed int
+	counts := map[Outcome]int{}
 	for _, r := range results {
-		if r.Outcome == Failed {
-			failed++
-		}
+		counts[r.Outcome]++
 	}
-	s.log.Info("poll cycle", "sources", len(targets), "failed", failed)
+	s.log.Info("poll cycle", "sources", len(targets), "updated", counts[Updated],
+		"unchanged", counts[NotModified]+counts[Unchanged], "failed", counts[Failed], "skipped", counts[Skipped],
+		"ms", time.Since(start).Milliseconds())
 }
 
 // cronLogger routes robfig/cron's messages to slog.

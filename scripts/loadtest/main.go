@@ -1,0 +1,263 @@
+// Command loadtest measures the daemon on realistic feeds: it starts
+// ../shared/tools/feedfarm with N feeds, writes a config for them, runs
+// `tributary run` on a new database, and prints the cold ingest's wall and
+// CPU time, the unchanged re-poll's time, the peak RSS, the entries stored
+// and shown, and the duplicate merges checked against the farm's truth.
+//
+//	go run ./scripts/loadtest -n 1000
+//
+// When ../shared is absent it says so and exits.
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	_ "modernc.org/sqlite"
+)
+
+func main() {
+	n := flag.Int("n", 1000, "feeds")
+	m := flag.Int("m", 50, "items per feed")
+	shared := flag.String("shared", filepath.Join("..", "shared"), "the shared directory")
+	repoll := flag.Bool("repoll", true, "wait for the next cron minute and time the unchanged re-poll")
+	keep := flag.Bool("keep", false, "keep the work directory")
+	flag.Parse()
+	if err := run(*n, *m, *shared, *repoll, *keep); err != nil {
+		fmt.Fprintln(os.Stderr, "loadtest:", err)
+		os.Exit(1)
+	}
+}
+
+func run(n, m int, shared string, repoll, keep bool) error {
+	farmSrc := filepath.Join(shared, "tools", "feedfarm")
+	if _, err := os.Stat(farmSrc); err != nil {
+		fmt.Printf("loadtest: %s is absent (../shared is not on this machine): nothing to measure\n", farmSrc)
+		return nil
+	}
+	work, err := os.MkdirTemp("", "tributary-load-")
+	if err != nil {
+		return err
+	}
+	if keep {
+		fmt.Println("work directory:", work)
+	} else {
+		defer os.RemoveAll(work)
+	}
+	farmBin, tribBin := filepath.Join(work, "feedfarm"), filepath.Join(work, "tributary")
+	if err := build(farmSrc, ".", farmBin); err != nil {
+		return err
+	}
+	if err := build(".", "./cmd/tributary", tribBin); err != nil {
+		return err
+	}
+
+	addr, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	farm := exec.Command(farmBin, "-addr", addr, "-n", strconv.Itoa(n), "-m", strconv.Itoa(m), "-epoch", "2026-11-28T00:00:00Z")
+	if err := farm.Start(); err != nil {
+		return err
+	}
+	defer func() { farm.Process.Signal(syscall.SIGTERM); farm.Wait() }()
+	base := "http://" + addr
+	opml, err := waitGet(base + "/opml")
+	if err != nil {
+		return fmt.Errorf("feedfarm: %w", err)
+	}
+	urls := regexp.MustCompile(`xmlUrl="([^"]+)"`).FindAllStringSubmatch(opml, -1)
+
+	cfg := filepath.Join(work, "config.yaml")
+	var b strings.Builder
+	fmt.Fprintf(&b, "database: tributary.db\nschedule: \"* * * * *\"\nfetch:\n  workers: 8\n  per_host: 8\n  allow_private_networks: true\nsources:\n")
+	for _, u := range urls {
+		fmt.Fprintf(&b, "  - url: %q\n", u[1])
+	}
+	if err := os.WriteFile(cfg, []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+
+	// The daemon, cold.
+	daemon := exec.Command(tribBin, "run", "-config", cfg, "-listen", "127.0.0.1:0")
+	stderr, err := daemon.StderrPipe()
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := daemon.Start(); err != nil {
+		return err
+	}
+	defer daemon.Process.Kill()
+	cycles := make(chan string, 4)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "msg=\"poll cycle\"") {
+				cycles <- sc.Text()
+			}
+		}
+		close(cycles)
+	}()
+	first, ok := <-cycles
+	if !ok {
+		return errors.New("the daemon stopped before its first cycle")
+	}
+	coldWall := time.Since(start)
+	coldCPU, err := cpuSeconds(daemon.Process.Pid)
+	if err != nil {
+		return err
+	}
+	rssCold, _ := peakRSS(daemon.Process.Pid)
+	repollMS := "not measured"
+	if repoll {
+		select {
+		case line := <-cycles:
+			repollMS = attr(line, "ms") + " ms (" + attr(line, "unchanged") + " unchanged, " + attr(line, "updated") + " updated)"
+		case <-time.After(75 * time.Second):
+			repollMS = "no second cycle within 75 s"
+		}
+	}
+	rss, _ := peakRSS(daemon.Process.Pid)
+	daemon.Process.Signal(syscall.SIGTERM)
+	daemon.Wait()
+
+	statsBody, err := get(base + "/stats")
+	if err != nil {
+		return err
+	}
+	var stats struct {
+		Truth map[string]int `json:"truth"`
+	}
+	if err := json.Unmarshal([]byte(statsBody), &stats); err != nil {
+		return err
+	}
+	q, err := mergeQuality(filepath.Join(work, "tributary.db"))
+	if err != nil {
+		return err
+	}
+	expectedMerges := stats.Truth["syndicated_copies"] - stats.Truth["syndicated_stories"]
+	fmt.Printf("feeds %d × %d items (farm truth: %d expected items, %d syndicated copies of %d stories)\n",
+		n, m, stats.Truth["expected_items"], stats.Truth["syndicated_copies"], stats.Truth["syndicated_stories"])
+	fmt.Printf("cold ingest: %.1f s wall, %.1f CPU-s (first cycle: %s ms), peak RSS %d MB after it\n",
+		coldWall.Seconds(), coldCPU, attr(first, "ms"), rssCold/1024)
+	fmt.Printf("unchanged re-poll: %s\n", repollMS)
+	fmt.Printf("peak RSS (VmHWM): %d MB\n", rss/1024)
+	fmt.Printf("entries stored %d, shown %d, merged %d (the farm expects %d merges)\n", q.stored, q.stored-q.merged, q.merged, expectedMerges)
+	fmt.Printf("false merges %d (title differs from the original's), copies left unmerged %d\n", q.false, max(0, expectedMerges-(q.merged-q.false)))
+	return nil
+}
+
+type quality struct{ stored, merged, false int }
+
+// mergeQuality reads the database: a farm copy has its story's title, so a
+// merge of two entries with different titles is a false one.
+func mergeQuality(path string) (quality, error) {
+	var q quality
+	db, err := sql.Open("sqlite", path+"?_pragma=query_only(1)")
+	if err != nil {
+		return q, err
+	}
+	defer db.Close()
+	err = db.QueryRow(`SELECT count(*), count(duplicate_of) FROM entries`).Scan(&q.stored, &q.merged)
+	if err != nil {
+		return q, err
+	}
+	err = db.QueryRow(`SELECT count(*) FROM entries d JOIN entries o ON o.id = d.duplicate_of WHERE d.title <> o.title`).Scan(&q.false)
+	return q, err
+}
+
+func build(dir, pkg, out string) error {
+	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd.Dir = dir
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build %s in %s: %v\n%s", pkg, dir, err, b)
+	}
+	return nil
+}
+
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+func get(u string) (string, error) {
+	resp, err := http.Get(u)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return string(b), err
+}
+
+func waitGet(u string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for {
+		body, err := get(u)
+		if err == nil {
+			return body, nil
+		}
+		select {
+		case <-ctx.Done():
+			return "", err
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// cpuSeconds reads a process's user and system CPU time from /proc.
+func cpuSeconds(pid int) (float64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	fields := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
+	utime, _ := strconv.ParseFloat(fields[11], 64)
+	stime, _ := strconv.ParseFloat(fields[12], 64)
+	return (utime + stime) / 100, nil // USER_HZ is 100 on Linux
+}
+
+// peakRSS reads VmHWM, in KB.
+func peakRSS(pid int) (int, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			return strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+		}
+	}
+	return 0, errors.New("no VmHWM")
+}
+
+// attr returns the value of key in a slog text line.
+func attr(line, key string) string {
+	m := regexp.MustCompile(`\b` + key + `=(\S+)`).FindStringSubmatch(line)
+	if m == nil {
+		return "?"
+	}
+	return m[1]
+}
