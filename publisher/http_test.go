@@ -11,9 +11,11 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/tributary/tributary/aggregator/related"
 	"github.com/tributary/tributary/publisher"
 )
 
@@ -136,5 +138,76 @@ func TestClientGoneIsNotAnError(t *testing.T) {
 	}
 	if strings.Contains(logBuf.String(), "ERROR") {
 		t.Errorf("a client that went away was logged as an error:\n%s", logBuf.String())
+	}
+}
+
+// gateHints are related entries that wait for a gate while it is closed,
+// so that a test can hold a render half-way.
+type gateHints struct {
+	mu      sync.Mutex
+	gate    chan struct{} // nil: open
+	entered chan struct{}
+}
+
+func (g *gateHints) Related(int64, int) []related.Hit {
+	g.mu.Lock()
+	gate, entered := g.gate, g.entered
+	g.mu.Unlock()
+	if gate != nil {
+		select {
+		case entered <- struct{}{}:
+		default:
+		}
+		<-gate
+	}
+	return nil
+}
+
+// While the store has changed and one request renders the feed again, other
+// requests get the previous bytes at once instead of waiting for it.
+func TestRequestsDuringARenderGetThePreviousBytes(t *testing.T) {
+	s := newSite(t, filepath.Join(t.TempDir(), "t.db"), []string{"rss.xml"})
+	hints := &gateHints{}
+	pub := publisher.New(s.store, hints, publisher.Settings{
+		Title: "Test News", BaseURL: "https://news.example.org/", ItemsPerFeed: 50, RelatedMax: 5,
+	}, func() time.Time { return s.now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	get := func() string {
+		rec := httptest.NewRecorder()
+		pub.ServeHTTP(rec, httptest.NewRequest("GET", "/feed.json", nil))
+		return rec.Body.String()
+	}
+	before := get()
+	if strings.Contains(before, "Delta") {
+		t.Fatal("the Atom feed's entries are there before it was polled")
+	}
+
+	gate := make(chan struct{})
+	hints.mu.Lock()
+	hints.gate, hints.entered = gate, make(chan struct{}, 1)
+	hints.mu.Unlock()
+	s.poll([]string{"atom.xml"}) // the store changes
+	rendering := make(chan string)
+	go func() { rendering <- get() }()
+	<-hints.entered // the first request is rendering, held in the related index
+
+	done := make(chan string)
+	go func() { done <- get() }()
+	select {
+	case body := <-done:
+		if body != before {
+			t.Error("a request during the render did not get the previous bytes")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a request during the render waited for it")
+	}
+	close(gate)
+	hints.mu.Lock()
+	hints.gate = nil
+	hints.mu.Unlock()
+	if body := <-rendering; body == before {
+		t.Error("the rendering request got the old bytes")
+	}
+	if body := get(); body == before {
+		t.Error("after the render, the new bytes are not served")
 	}
 }

@@ -51,12 +51,12 @@ type pageEntry struct {
 
 // buildPage renders the HTML page of the newest entries, of one category
 // when category is not empty.
-func (s *Server) buildPage(ctx context.Context, now time.Time, category string) (*rendered, error) {
-	stored, err := s.store.Latest(ctx, now, s.settings.ItemsPerFeed, category)
+func (s *Server) buildPage(ctx context.Context, now time.Time, set Settings, category string) (*rendered, error) {
+	stored, err := s.store.Latest(ctx, now, set.ItemsPerFeed, category)
 	if err != nil {
 		return nil, err
 	}
-	items, err := s.withRelated(ctx, stored)
+	items, err := s.withRelated(ctx, set, stored)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +74,7 @@ func (s *Server) buildPage(ctx context.Context, now time.Time, category string) 
 	if category != "" {
 		base = "../../"
 	}
-	d := pageData{Lang: s.settings.Language, Title: s.settings.Title, SiteTitle: s.settings.Title, Base: base}
+	d := pageData{Lang: set.Language, Title: set.Title, SiteTitle: set.Title, Base: base}
 	if base == "" {
 		d.Base = "./"
 	}
@@ -84,7 +84,7 @@ func (s *Server) buildPage(ctx context.Context, now time.Time, category string) 
 		d.Categories = append(d.Categories, pageCategory{Label: c.Label, URL: categoryPage(base, c.Slug), Count: c.Count, Current: current})
 		if current {
 			d.Category = c.Label
-			d.Title = s.settings.Title + " · " + c.Label
+			d.Title = set.Title + " · " + c.Label
 			feedBase = base + "category/" + url.PathEscape(c.Slug)
 		}
 	}

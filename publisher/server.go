@@ -98,10 +98,10 @@ type Server struct {
 	mux     *http.ServeMux
 	page    *template.Template
 
-	mu              sync.Mutex // guards settings and cache; held while rendering
+	mu              sync.Mutex // guards settings and cache; not held while rendering
 	settings        Settings
 	settingsVersion int // bumped by SetSettings, so cached output is redone
-	cache           map[string]*rendered
+	cache           map[string]*cacheEntry
 
 	countsMu  sync.Mutex
 	counts    []store.CategoryCount // the categories, as of countsGen
@@ -116,7 +116,7 @@ func New(st *store.Store, hints Hints, settings Settings, now func() time.Time, 
 	if settings.Language == "" {
 		settings.Language = "en"
 	}
-	s := &Server{store: st, hints: hints, log: log, now: now, started: now().UTC(), settings: settings, cache: map[string]*rendered{}}
+	s := &Server{store: st, hints: hints, log: log, now: now, started: now().UTC(), settings: settings, cache: map[string]*cacheEntry{}}
 	s.mux = http.NewServeMux()
 	for _, ext := range []string{"atom", "rss", "json"} {
 		s.mux.HandleFunc("GET /feed."+ext, func(w http.ResponseWriter, r *http.Request) { s.serveFeed(w, r, ext) })
@@ -248,52 +248,93 @@ func (s *Server) categoryLabel(ctx context.Context, slug string) (string, error)
 
 // render returns the cached output of format for category, rendering it
 // again when the store or the settings changed since, or a held entry fell
-// due.
+// due. Renders run outside the lock: while one request renders a key, other
+// requests for it get the previous bytes at once rather than wait (only the
+// very first rendering of a key is waited for).
 func (s *Server) render(ctx context.Context, format, category string) (*rendered, error) {
 	key := format + "\x00" + category
-	gen := s.store.Generation()
-	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if out := s.cache[key]; out != nil && out.generation == gen && out.settings == s.settingsVersion &&
-		(out.expires.IsZero() || now.Before(out.expires)) {
+	for {
+		gen := s.store.Generation()
+		now := s.now()
+		s.mu.Lock()
+		e := s.cache[key]
+		if e == nil {
+			e = &cacheEntry{}
+			s.cache[key] = e
+		}
+		if out := e.out; out != nil && out.generation == gen && out.settings == s.settingsVersion &&
+			(out.expires.IsZero() || now.Before(out.expires)) {
+			s.mu.Unlock()
+			return out, nil
+		}
+		if e.rendering != nil {
+			out, wait := e.out, e.rendering
+			s.mu.Unlock()
+			if out != nil {
+				return out, nil // the previous bytes, while the new ones are made
+			}
+			<-wait
+			continue
+		}
+		done := make(chan struct{})
+		e.rendering = done
+		set, version := s.settings, s.settingsVersion
+		s.mu.Unlock()
+
+		out, err := s.renderNow(ctx, now, set, format, category)
+		s.mu.Lock()
+		e.rendering = nil
+		close(done)
+		if err != nil {
+			s.mu.Unlock()
+			return nil, err
+		}
+		out.generation, out.settings = gen, version
+		// Last-Modified must never go back while the content changes, or
+		// clients polling with If-Modified-Since alone would miss the
+		// change (a removed source takes its newer entries with it).
+		if prev := e.out; prev != nil && prev.etag != out.etag && !out.modified.After(prev.modified) {
+			out.modified = now.UTC().Truncate(time.Second)
+		}
+		e.out = out
+		s.mu.Unlock()
 		return out, nil
 	}
-	out, err := s.build(ctx, now, format, category)
+}
+
+// cacheEntry is the cached rendering of one key, and the render under way.
+type cacheEntry struct {
+	out       *rendered
+	rendering chan struct{} // closed when the render under way ends; nil: none
+}
+
+// renderNow renders format for category, with its gzip form and ETag.
+func (s *Server) renderNow(ctx context.Context, now time.Time, set Settings, format, category string) (*rendered, error) {
+	out, err := s.build(ctx, now, set, format, category)
 	if err != nil {
 		return nil, err
 	}
-	out.generation, out.settings = gen, s.settingsVersion
-	gz, err := gzipBytes(out.body)
-	if err != nil {
+	if out.gz, err = gzipBytes(out.body); err != nil {
 		return nil, err
 	}
-	out.gz = gz
 	sum := sha256.Sum256(out.body)
 	out.etag = `"` + hex.EncodeToString(sum[:12]) + `"`
-	// Last-Modified must never go back while the content changes, or
-	// clients polling with If-Modified-Since alone would miss the change
-	// (a removed source takes its newer entries with it).
-	if prev := s.cache[key]; prev != nil && prev.etag != out.etag && !out.modified.After(prev.modified) {
-		out.modified = now.UTC().Truncate(time.Second)
-	}
-	s.cache[key] = out
 	return out, nil
 }
 
 // build renders format for category from the store.
-func (s *Server) build(ctx context.Context, now time.Time, format, category string) (*rendered, error) {
+func (s *Server) build(ctx context.Context, now time.Time, set Settings, format, category string) (*rendered, error) {
 	switch format {
 	case "categories":
-		return s.buildCategories(ctx)
+		return s.buildCategories(ctx, set)
 	case "html":
-		return s.buildPage(ctx, now, category)
+		return s.buildPage(ctx, now, set, category)
 	}
-	stored, err := s.store.Latest(ctx, now, s.settings.ItemsPerFeed, category)
+	stored, err := s.store.Latest(ctx, now, set.ItemsPerFeed, category)
 	if err != nil {
 		return nil, err
 	}
-	items, err := s.withRelated(ctx, stored)
+	items, err := s.withRelated(ctx, set, stored)
 	if err != nil {
 		return nil, err
 	}
@@ -302,21 +343,21 @@ func (s *Server) build(ctx context.Context, now time.Time, format, category stri
 		return nil, err
 	}
 	data := &feedData{
-		Title:   s.settings.Title,
-		BaseURL: s.settings.BaseURL,
-		SelfURL: s.settings.BaseURL + "feed." + format,
+		Title:   set.Title,
+		BaseURL: set.BaseURL,
+		SelfURL: set.BaseURL + "feed." + format,
 		Updated: latestChange(stored, s.started),
 		Items:   items,
 
-		RelatedInContent: s.settings.RelatedInContent,
+		RelatedInContent: set.RelatedInContent,
 	}
 	if category != "" {
 		label, err := s.categoryLabel(ctx, category)
 		if err != nil {
 			return nil, err
 		}
-		data.Title = s.settings.Title + " · " + label
-		data.SelfURL = s.settings.BaseURL + "category/" + url.PathEscape(category) + "." + format
+		data.Title = set.Title + " · " + label
+		data.SelfURL = set.BaseURL + "category/" + url.PathEscape(category) + "." + format
 	}
 	f := formats[format]
 	body, err := f.render(data)
@@ -328,7 +369,7 @@ func (s *Server) build(ctx context.Context, now time.Time, format, category stri
 
 // buildCategories renders /categories.json: every category, its entry
 // count and its feeds.
-func (s *Server) buildCategories(ctx context.Context) (*rendered, error) {
+func (s *Server) buildCategories(ctx context.Context, set Settings) (*rendered, error) {
 	counts, err := s.categoryCounts(ctx)
 	if err != nil {
 		return nil, err
@@ -341,7 +382,7 @@ func (s *Server) buildCategories(ctx context.Context) (*rendered, error) {
 	}
 	list := []category{}
 	for _, c := range counts {
-		base := s.settings.BaseURL + "category/" + url.PathEscape(c.Slug)
+		base := set.BaseURL + "category/" + url.PathEscape(c.Slug)
 		list = append(list, category{Label: c.Label, Slug: c.Slug, Count: c.Count, Feeds: map[string]string{
 			"atom": base + ".atom", "rss": base + ".rss", "json": base + ".json", "html": base + "/",
 		}})
@@ -397,14 +438,14 @@ func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
 }
 
 // withRelated pairs each stored entry with its related entries.
-func (s *Server) withRelated(ctx context.Context, stored []store.Item) ([]item, error) {
+func (s *Server) withRelated(ctx context.Context, set Settings, stored []store.Item) ([]item, error) {
 	items := make([]item, len(stored))
 	hits := make([][]related.Hit, len(stored))
 	var ids []int64
 	for i := range stored {
 		items[i].Item = stored[i]
-		if s.hints != nil && s.settings.RelatedMax > 0 {
-			hits[i] = s.hints.Related(stored[i].RowID, s.settings.RelatedMax)
+		if s.hints != nil && set.RelatedMax > 0 {
+			hits[i] = s.hints.Related(stored[i].RowID, set.RelatedMax)
 			for _, h := range hits[i] {
 				ids = append(ids, h.ID)
 			}
