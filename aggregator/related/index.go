@@ -97,6 +97,7 @@ type doc struct {
 	terms      []uint32  // distinct term ids
 	tfs        []float32 // weighted frequency of each
 	length     float32
+	headline   bool // a title with little or no body
 }
 
 // Index holds entries and answers which are related. It is safe for
@@ -127,8 +128,9 @@ func (ix *Index) Len() int {
 
 // Prepared is a Doc with its text already turned into weighted terms.
 type Prepared struct {
-	doc     Doc
-	weights map[string]float32
+	doc      Doc
+	weights  map[string]float32
+	headline bool
 }
 
 // Prepare does the costly part of Add, the reading of the text, without
@@ -143,7 +145,7 @@ func (ix *Index) Prepare(d Doc) Prepared {
 		weights[t]++
 	}
 	d.Title, d.Text = "", ""
-	return Prepared{doc: d, weights: weights}
+	return Prepared{doc: d, weights: weights, headline: len(body) < shortText}
 }
 
 // WithID returns p for the entry with id, a duplicate of group (or 0).
@@ -165,7 +167,7 @@ func (ix *Index) AddPrepared(p Prepared) {
 	if slot, ok := ix.byID[d.ID]; ok {
 		ix.removeSlot(slot)
 	}
-	nd := &doc{id: d.ID, group: d.Group, at: d.At, categories: foldAll(d.Categories),
+	nd := &doc{id: d.ID, group: d.Group, at: d.At, categories: foldAll(d.Categories), headline: p.headline,
 		terms: make([]uint32, 0, len(weights)), tfs: make([]float32, 0, len(weights))}
 	for t, w := range weights {
 		w = 1 + float32(math.Log(float64(w))) // sublinear: the tenth use of a word says less than the second
@@ -242,7 +244,23 @@ func (ix *Index) Related(id int64, max int) []Hit {
 	}
 	first, matched := ix.rank(slot, query)
 	// Only entries that share at least two telling words with this one can
-	// be related: one word in common is a coincidence.
+	// be related: one word in common is a coincidence. A headline without
+	// a body has too few words for that: its hints are those sharing two
+	// words, then, to fill the list, those sharing one, ranked without
+	// feedback (borrowed words drown a query of a few words).
+	if q.headline {
+		var hits []Hit
+		for _, need := range []int{2, 1} {
+			for _, h := range first {
+				if matched[h.ID] == need || (need == 2 && matched[h.ID] > 2) {
+					if h.Score >= ix.cfg.MinScore && len(hits) < max {
+						hits = append(hits, h)
+					}
+				}
+			}
+		}
+		return hits
+	}
 	eligible := map[int64]bool{}
 	var top []Hit
 	for _, h := range first {
@@ -272,6 +290,11 @@ func (ix *Index) Related(id int64, max int) []Hit {
 	}
 	return hits
 }
+
+// shortText is the number of body terms under which an entry counts as a
+// headline without a body (headline-only feeds are common: Chinese portals
+// publish a title and a link and nothing else).
+const shortText = 4
 
 // feedbackMin is the least first-pass score of an entry that lends its
 // words to the second pass.
