@@ -37,6 +37,7 @@ func (c *clock) Set(t time.Time) {
 // env is a poller over a real SQLite file in a temporary directory.
 type env struct {
 	t      *testing.T
+	dbPath string
 	store  *store.Store
 	poller *aggregator.Poller
 	clock  *clock
@@ -45,7 +46,8 @@ type env struct {
 func newEnv(t *testing.T, timeout time.Duration) *env {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "test.db"))
+	dbPath := filepath.Join(t.TempDir(), "test.db")
+	st, err := store.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +57,7 @@ func newEnv(t *testing.T, timeout time.Duration) *env {
 	c := &clock{now: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	p := aggregator.NewPoller(st, f, aggregator.PollerOptions{Now: c.Now, Log: log, Workers: 4, PerHost: 2, DedupWindow: 7 * 24 * time.Hour})
-	return &env{t: t, store: st, poller: p, clock: c}
+	return &env{t: t, dbPath: dbPath, store: st, poller: p, clock: c}
 }
 
 // sources registers sources by URL (http URLs or paths under testdata/feeds)

@@ -79,7 +79,6 @@ type Poller struct {
 	// saveMu makes "find duplicates, save, index" one step per source,
 	// so that two sources carrying one story at once do not both keep it.
 	saveMu      sync.Mutex
-	duplicates  *dedup.Index
 	dedupWindow time.Duration
 
 	related *related.Index
@@ -116,7 +115,6 @@ func NewPoller(st *store.Store, f *fetch.Fetcher, opts PollerOptions) *Poller {
 		now:         opts.Now,
 		log:         opts.Log,
 		pool:        newPool(opts.Workers, opts.PerHost),
-		duplicates:  dedup.NewIndex(opts.DedupWindow),
 		dedupWindow: opts.DedupWindow,
 
 		related: relatedIndex(opts),
@@ -139,10 +137,11 @@ func (p *Poller) Related(id int64, max int) []related.Hit {
 	return p.related.Related(id, max)
 }
 
-// LoadIndexes fills the duplicate and related-entries indexes from the
-// store: the entries of the last dedup window, and every stored entry of
-// an active source (retention bounds them), since the feeds may show
-// entries of any age and their hints must not change with a restart.
+// LoadIndexes fills the related-entries index from the store: every stored
+// entry of an active source (retention bounds them), since the feeds may
+// show entries of any age and their hints must not change with a restart.
+// The duplicate index lives in the store; a database written before it did
+// gets the keys of its last dedup window's entries, once.
 func (p *Poller) LoadIndexes(ctx context.Context) error {
 	if p.related != nil {
 		texts, err := p.store.TextsSince(ctx, time.Time{})
@@ -153,20 +152,35 @@ func (p *Poller) LoadIndexes(ctx context.Context) error {
 			p.related.Add(related.Doc{ID: t.RowID, Title: t.Title, Text: t.Text, At: t.At, Group: t.DuplicateOf, Categories: t.Categories})
 		}
 	}
+	return p.addMissingDedupKeys(ctx)
+}
+
+// addMissingDedupKeys gives the entries of the last dedup window their
+// duplicate keys, when the database was written before keys were kept.
+func (p *Poller) addMissingDedupKeys(ctx context.Context) error {
+	const done = "dedup_keys"
+	if v, err := p.store.Meta(ctx, done); err != nil || v == "1" {
+		return err
+	}
 	recent, err := p.store.FirstSeenSince(ctx, p.now().Add(-p.dedupWindow))
 	if err != nil {
 		return err
 	}
+	keys := map[int64][]uint32{}
 	for _, r := range recent {
 		var s dedup.Sketch
-		if len(r.Sketch) > 0 {
-			if err := s.UnmarshalBinary(r.Sketch); err != nil {
-				return fmt.Errorf("entry %d: %w", r.RowID, err)
-			}
+		if len(r.Sketch) == 0 {
+			continue
 		}
-		p.duplicates.Add(dedup.Doc{ID: r.RowID, Source: r.SourceID, URL: r.URL, At: r.FirstSeen, Sketch: s, Original: r.DuplicateOf})
+		if err := s.UnmarshalBinary(r.Sketch); err != nil {
+			return fmt.Errorf("entry %d: %w", r.RowID, err)
+		}
+		keys[r.RowID] = dedup.Keys(s)
 	}
-	return nil
+	if err := p.store.AddDedupKeys(ctx, keys); err != nil {
+		return err
+	}
+	return p.store.SetMeta(ctx, done, "1")
 }
 
 // Poll polls one source now, whatever its back-off, and records the outcome.
@@ -302,8 +316,9 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 	}
 	p.saveMu.Lock()
 	defer p.saveMu.Unlock()
-	// A candidate is verified against its stored text; a failed read
-	// only means that candidate is not taken.
+	// Candidates come from the store's duplicate index and are verified
+	// against their stored texts; a failed read only means that a
+	// candidate is not taken.
 	var readErr error
 	storedText := func(id int64) (string, bool) {
 		text, ok, err := p.store.ContentText(context.WithoutCancel(ctx), id)
@@ -312,17 +327,28 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 		}
 		return text, ok
 	}
+	since := at.Add(-p.dedupWindow)
 	for i := range entries {
-		if entries[i].Filtered {
+		e := &entries[i]
+		if e.Filtered || p.dedupWindow <= 0 {
 			continue
 		}
-		doc := dedup.Doc{Source: st.ID, URL: entries[i].URL, At: at, Sketch: sketches[i]}
-		if m, ok := p.duplicates.Find(doc, entries[i].ContentText, storedText); ok {
-			entries[i].DuplicateOf = m.ID
+		doc := dedup.Doc{Source: st.ID, URL: e.URL, Sketch: sketches[i]}
+		q := store.DupQuery{SourceID: st.ID, Keys: e.DedupKeys, Since: since}
+		if dedup.MatchableURL(e.URL) {
+			q.URL = e.URL
+		}
+		cands, err := p.store.DupCandidates(context.WithoutCancel(ctx), q)
+		if err != nil {
+			readErr = err
+			continue
+		}
+		if m, ok := dedup.Decide(doc, e.ContentText, cands, storedText); ok {
+			e.DuplicateOf = m.ID
 		}
 	}
 	if readErr != nil {
-		p.log.Warn("duplicate check could not read a stored entry", "source", redact.URL(t.Source.URL), "err", readErr)
+		p.log.Warn("duplicate check could not read the store", "source", redact.URL(t.Source.URL), "err", readErr)
 	}
 	counts, saved, err := p.store.SavePoll(context.WithoutCancel(ctx), store.Poll{
 		SourceURL:    t.Source.URL,
@@ -342,7 +368,6 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 	}
 	for _, s := range saved {
 		e := &entries[s.Index]
-		p.duplicates.Add(dedup.Doc{ID: s.RowID, Source: st.ID, URL: e.URL, At: at, Sketch: sketches[s.Index], Original: e.DuplicateOf})
 		if p.related != nil {
 			p.related.AddPrepared(prepared[s.Index].WithID(s.RowID, e.DuplicateOf))
 		}
@@ -388,6 +413,7 @@ func sketch(entries []entry.Entry) []dedup.Sketch {
 		if s, ok := dedup.NewSketch(entries[i].ContentText); ok {
 			out[i] = s
 			entries[i].Sketch, _ = s.MarshalBinary()
+			entries[i].DedupKeys = dedup.Keys(s)
 		}
 	}
 	return out
@@ -422,7 +448,6 @@ func (p *Poller) Prune(ctx context.Context, retention time.Duration, keep int) (
 // forget removes deleted entries from the indexes.
 func (p *Poller) forget(ids []int64) {
 	for _, id := range ids {
-		p.duplicates.Remove(id)
 		if p.related != nil {
 			p.related.Remove(id)
 		}

@@ -64,40 +64,37 @@ func TestSketchRoundTrip(t *testing.T) {
 	}
 }
 
-func TestIndexFind(t *testing.T) {
+func TestDecide(t *testing.T) {
 	at := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
-	ix := NewIndex(7 * 24 * time.Hour)
-	ix.Add(Doc{ID: 1, Source: 10, URL: "https://a.example/story", At: at, Sketch: mustSketch(t, en)})
-	ix.Add(Doc{ID: 3, Source: 40, URL: "https://a.example/", At: at})
-	ix.Add(Doc{ID: 2, Source: 20, URL: "https://b.example/copy", At: at.Add(time.Hour), Sketch: mustSketch(t, en), Original: 1})
-
+	original := Candidate{ID: 1, Source: 10, FirstSeen: at, Sketch: mustSketch(t, en)}
+	copyOf := Candidate{ID: 2, Source: 20, FirstSeen: at.Add(time.Hour), Sketch: mustSketch(t, en),
+		Original: 1, OriginalSource: 10, OriginalFirstSeen: at}
+	texts := map[int64]string{1: en, 2: en, 5: zh}
+	lookup := func(id int64) (string, bool) { t, ok := texts[id]; return t, ok }
+	byURL := func(c Candidate) Candidate { c.ByURL = true; return c }
 	byline := "By A. Writer. " + en
 	tests := []struct {
-		name string
-		doc  Doc
-		text string
-		want int64 // 0: no match
+		name  string
+		doc   Doc
+		text  string
+		cands []Candidate
+		want  int64 // 0: no match
 	}{
-		{"same URL, other source", Doc{Source: 30, URL: "https://a.example/story", At: at.Add(2 * time.Hour)}, "", 1},
-		{"same text, other source", Doc{Source: 30, At: at.Add(2 * time.Hour), Sketch: mustSketch(t, byline)}, byline, 1},
-		{"copy of a copy points to the original", Doc{Source: 30, URL: "https://b.example/copy", At: at.Add(2 * time.Hour)}, "", 1},
-		{"same source is never a duplicate", Doc{Source: 10, At: at.Add(2 * time.Hour), Sketch: mustSketch(t, en)}, en, 0},
-		{"outside the window", Doc{Source: 30, URL: "https://a.example/story", At: at.Add(8 * 24 * time.Hour)}, "", 0},
-		{"unrelated", Doc{Source: 30, At: at.Add(time.Hour), Sketch: mustSketch(t, zh)}, zh, 0},
-		{"a home page is no story's URL", Doc{Source: 30, URL: "https://a.example/", At: at.Add(time.Hour)}, "", 0},
+		{"same URL, other source", Doc{Source: 30, URL: "https://a.example/story"}, "", []Candidate{byURL(original)}, 1},
+		{"same text, other source", Doc{Source: 30, Sketch: mustSketch(t, byline)}, byline, []Candidate{original}, 1},
+		{"copy of a copy points to the original", Doc{Source: 30, URL: "https://b.example/copy"}, "", []Candidate{byURL(copyOf)}, 1},
+		{"a copy found by text points to the original", Doc{Source: 30, Sketch: mustSketch(t, byline)}, byline, []Candidate{copyOf}, 1},
+		{"same source is never a duplicate", Doc{Source: 10, Sketch: mustSketch(t, en)}, en, []Candidate{original}, 0},
+		{"a copy of this source's own entry", Doc{Source: 10, Sketch: mustSketch(t, en)}, en, []Candidate{copyOf}, 0},
+		{"unrelated", Doc{Source: 30, Sketch: mustSketch(t, zh)}, zh, []Candidate{original}, 0},
+		{"a home page is no story's URL", Doc{Source: 30, URL: "https://a.example/"}, "", []Candidate{byURL(original)}, 0},
+		{"the original's text is gone", Doc{Source: 30, Sketch: mustSketch(t, byline)}, byline, []Candidate{{ID: 9, Source: 40, Sketch: mustSketch(t, en)}}, 0},
 	}
-	texts := map[int64]string{1: en, 2: en}
-	lookup := func(id int64) (string, bool) { t, ok := texts[id]; return t, ok }
 	for _, tt := range tests {
-		m, ok := ix.Find(tt.doc, tt.text, lookup)
+		m, ok := Decide(tt.doc, tt.text, tt.cands, lookup)
 		if (tt.want == 0 && ok) || (tt.want != 0 && (!ok || m.ID != tt.want)) {
-			t.Errorf("%s: Find = %+v, %v; want %d", tt.name, m, ok, tt.want)
+			t.Errorf("%s: Decide = %+v, %v; want %d", tt.name, m, ok, tt.want)
 		}
-	}
-	// Finding at a much later time prunes what left the window.
-	ix.Find(Doc{Source: 30, At: at.Add(30 * 24 * time.Hour)}, "", lookup)
-	if n := ix.Len(); n != 0 {
-		t.Errorf("%d entries left after the window passed", n)
 	}
 }
 
@@ -119,9 +116,7 @@ func TestShortEntryIsNotACopyOfALongUnrelatedOne(t *testing.T) {
 	}
 	long := b.String()
 	longRunes := []rune(long)
-	at := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
-	ix := NewIndex(7 * 24 * time.Hour)
-	ix.Add(Doc{ID: 1, Source: 10, At: at, Sketch: mustSketch(t, long)})
+	cands := []Candidate{{ID: 1, Source: 10, Sketch: mustSketch(t, long)}}
 	lookup := func(id int64) (string, bool) { return long, id == 1 }
 	proposed := 0
 	for i := range 400 {
@@ -138,8 +133,8 @@ func TestShortEntryIsNotACopyOfALongUnrelatedOne(t *testing.T) {
 		if c, same := Verify(short, long); same {
 			t.Errorf("Verify takes %q for a copy (containment %.2f)", short, c)
 		}
-		if m, ok := ix.Find(Doc{Source: 20, At: at.Add(time.Hour), Sketch: s}, short, lookup); ok {
-			t.Errorf("Find merged the short entry into the long one: %+v", m)
+		if m, ok := Decide(Doc{Source: 20, Sketch: s}, short, cands, lookup); ok {
+			t.Errorf("Decide merged the short entry into the long one: %+v", m)
 		}
 	}
 	if proposed == 0 {

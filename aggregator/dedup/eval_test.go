@@ -1,8 +1,10 @@
 package dedup_test
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -10,8 +12,10 @@ import (
 	"time"
 
 	"github.com/tributary/tributary/aggregator/dedup"
+	"github.com/tributary/tributary/aggregator/entry"
 	"github.com/tributary/tributary/aggregator/evalset"
 	"github.com/tributary/tributary/aggregator/normalize"
+	"github.com/tributary/tributary/aggregator/store"
 )
 
 // The evaluation measures duplicate detection on ../shared/evalsets, read
@@ -129,44 +133,115 @@ func (q quality) recall() float64 {
 	return float64(q.tp) / float64(max(1, q.tp+q.fpPositive+q.fn))
 }
 
-func evaluate(items []article, zh bool) quality {
+// storeIndex is the duplicate index as the poller uses it: a real store in
+// a temporary directory, its candidates, and dedup.Decide over them.
+type storeIndex struct {
+	tb      testing.TB
+	st      *store.Store
+	sources [3]int64 // row ids of sources 1 and 2
+	at      time.Time
+	article map[int64]int // row id → index of the text it was made from
+}
+
+func newStoreIndex(tb testing.TB, at time.Time) *storeIndex {
+	st, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "eval.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	x := &storeIndex{tb: tb, st: st, at: at, article: map[int64]int{}}
+	ctx := context.Background()
+	if err := st.SyncSources(ctx, []store.SourceConfig{{URL: "https://one.example/feed"}, {URL: "https://two.example/feed"}}); err != nil {
+		tb.Fatal(err)
+	}
+	for i, u := range []string{"https://one.example/feed", "https://two.example/feed"} {
+		state, err := st.Source(ctx, u)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		x.sources[i+1] = state.ID
+	}
+	return x
+}
+
+// add stores texts as entries of source 1; refs[i] names texts[i].
+func (x *storeIndex) add(texts []string, refs []int) {
+	var entries []entry.Entry
+	for i, text := range texts {
+		e := entry.Entry{Key: fmt.Sprintf("guid:%d", i), Title: "t", ContentText: text, Hash: fmt.Sprint(i)}
+		if s, ok := dedup.NewSketch(text); ok {
+			e.Sketch, _ = s.MarshalBinary()
+			e.DedupKeys = dedup.Keys(s)
+		}
+		entries = append(entries, e)
+	}
+	_, saved, err := x.st.SavePoll(context.Background(), store.Poll{SourceURL: "https://one.example/feed", At: x.at, Entries: entries})
+	if err != nil {
+		x.tb.Fatal(err)
+	}
+	for _, sv := range saved {
+		x.article[sv.RowID] = refs[sv.Index]
+	}
+}
+
+// find looks for the original of text, a new entry of source 2; it returns
+// the index of the text the match was made from.
+func (x *storeIndex) find(text string) (int, bool) {
+	ctx := context.Background()
+	s, _ := dedup.NewSketch(text)
+	cands, err := x.st.DupCandidates(ctx, store.DupQuery{SourceID: x.sources[2], Keys: dedup.Keys(s), Since: x.at.Add(-7 * 24 * time.Hour)})
+	if err != nil {
+		x.tb.Fatal(err)
+	}
+	lookup := func(id int64) (string, bool) {
+		t, ok, err := x.st.ContentText(ctx, id)
+		if err != nil {
+			x.tb.Fatal(err)
+		}
+		return t, ok
+	}
+	m, ok := dedup.Decide(dedup.Doc{Source: x.sources[2], Sketch: s}, text, cands, lookup)
+	if !ok {
+		return 0, false
+	}
+	return x.article[m.ID], true
+}
+
+func evaluate(tb testing.TB, items []article, zh bool) quality {
 	r := rand.New(rand.NewPCG(1, 2))
 	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	var q quality
 
-	// Positives: every original is indexed under source 1, and its
+	// Positives: every original is stored under source 1, and its
 	// variant, from source 2, must find it.
-	ix := dedup.NewIndex(7 * 24 * time.Hour)
-	texts := map[int64]string{} // the store: what Find verifies against
-	lookup := func(id int64) (string, bool) { t, ok := texts[id]; return t, ok }
+	ix := newStoreIndex(tb, at)
+	var texts []string
+	var refs []int
 	for i, a := range items {
 		text := normalize.PlainText(a.Text)
-		s, ok := dedup.NewSketch(text)
-		if !ok {
+		if _, ok := dedup.NewSketch(text); !ok {
 			q.tooShort++
 		}
-		texts[int64(i)] = text
-		ix.Add(dedup.Doc{ID: int64(i), Source: 1, At: at, Sketch: s})
+		texts, refs = append(texts, text), append(refs, i)
 	}
+	ix.add(texts, refs)
 	for i, a := range items {
 		html, _ := syndicate(a, zh, r)
-		text := normalize.PlainText(html)
-		s, _ := dedup.NewSketch(text)
-		m, ok := ix.Find(dedup.Doc{ID: int64(len(items) + i), Source: 2, At: at.Add(time.Hour), Sketch: s}, text, lookup)
+		j, ok := ix.find(normalize.PlainText(html))
 		switch {
 		case !ok:
 			q.fn++
-		case m.ID == int64(i):
+		case j == i:
 			q.tp++
 		default:
 			q.fpPositive++
 		}
 	}
 
-	// Hard negatives: half the articles of each label are indexed; each of
+	// Hard negatives: half the articles of each label are stored; each of
 	// the other half, same topics, must find nothing.
-	ix = dedup.NewIndex(7 * 24 * time.Hour)
-	clear(texts)
+	ix = newStoreIndex(tb, at)
+	texts, refs = nil, nil
 	seen := map[string]int{}
 	var queries []article
 	for i, a := range items {
@@ -175,16 +250,12 @@ func evaluate(items []article, zh bool) quality {
 			queries = append(queries, a)
 			continue
 		}
-		text := normalize.PlainText(a.Text)
-		s, _ := dedup.NewSketch(text)
-		texts[int64(i)] = text
-		ix.Add(dedup.Doc{ID: int64(i), Source: 1, At: at, Sketch: s})
+		texts, refs = append(texts, normalize.PlainText(a.Text)), append(refs, i)
 	}
-	for i, a := range queries {
-		text := normalize.PlainText(a.Text)
-		s, _ := dedup.NewSketch(text)
+	ix.add(texts, refs)
+	for _, a := range queries {
 		q.negatives++
-		if _, ok := ix.Find(dedup.Doc{ID: int64(-1 - i), Source: 2, At: at.Add(time.Hour), Sketch: s}, text, lookup); ok {
+		if _, ok := ix.find(normalize.PlainText(a.Text)); ok {
 			q.fpNegative++
 		}
 	}
@@ -193,8 +264,8 @@ func evaluate(items []article, zh bool) quality {
 	// together, as a digest or a long feature), and short entries of the
 	// same topic that are none of them (one article, or one with a line of
 	// another language added), sharing only the topic's common words.
-	ix = dedup.NewIndex(7 * 24 * time.Hour)
-	clear(texts)
+	ix = newStoreIndex(tb, at)
+	texts, refs = nil, nil
 	byLabel := map[string][]article{}
 	for _, a := range items {
 		byLabel[a.Label] = append(byLabel[a.Label], a)
@@ -204,7 +275,7 @@ func evaluate(items []article, zh bool) quality {
 		labels = append(labels, l)
 	}
 	slices.Sort(labels)
-	id := int64(0)
+	var shorts []string
 	for _, l := range labels {
 		arts := byLabel[l]
 		half := len(arts) / 2
@@ -214,11 +285,7 @@ func evaluate(items []article, zh bool) quality {
 			for _, a := range arts[i : i+6] {
 				parts = append(parts, a.Text)
 			}
-			text := normalize.PlainText(strings.Join(parts, "\n\n"))
-			s, _ := dedup.NewSketch(text)
-			id++
-			texts[id] = text
-			ix.Add(dedup.Doc{ID: id, Source: 1, At: at, Sketch: s})
+			texts, refs = append(texts, normalize.PlainText(strings.Join(parts, "\n\n"))), append(refs, len(texts))
 		}
 		// Short entries from the second half.
 		for i, a := range arts[half:] {
@@ -226,15 +293,17 @@ func evaluate(items []article, zh bool) quality {
 			if i%2 == 1 { // with a line of the other script added
 				text += "\n" + otherScriptLine(zh)
 			}
-			text = normalize.PlainText(text)
-			s, ok := dedup.NewSketch(text)
-			if !ok {
-				continue
-			}
-			q.shortLong++
-			if _, ok := ix.Find(dedup.Doc{ID: -100000 - int64(i), Source: 2, At: at.Add(time.Hour), Sketch: s}, text, lookup); ok {
-				q.fpShortLong++ // by hand: each is an article the set holds twice
-			}
+			shorts = append(shorts, normalize.PlainText(text))
+		}
+	}
+	ix.add(texts, refs)
+	for _, text := range shorts {
+		if _, ok := dedup.NewSketch(text); !ok {
+			continue
+		}
+		q.shortLong++
+		if _, ok := ix.find(text); ok {
+			q.fpShortLong++ // by hand: each is an article the set holds twice
 		}
 	}
 	return q
@@ -256,7 +325,7 @@ func TestDuplicateDetectionQuality(t *testing.T) {
 		zh   bool
 	}{{"en_dev.jsonl", false}, {"zh_dev.jsonl", true}} {
 		items := loadEvalset(t, set.file)
-		q := evaluate(items, set.zh)
+		q := evaluate(t, items, set.zh)
 		t.Logf("%s: %d positives, %d hard negatives, %d short-against-long negatives: precision %.3f, recall %.3f (tp %d, false matches %d on positives, %d on negatives, %d on short-against-long; missed %d; %d originals too short to sketch)",
 			set.file, len(items), q.negatives, q.shortLong, q.precision(), q.recall(), q.tp, q.fpPositive, q.fpNegative, q.fpShortLong, q.fn, q.tooShort)
 		if q.precision() < 0.98 || q.recall() < 0.90 {

@@ -3,12 +3,14 @@
 // Two entries are duplicates when they have the same canonical URL, or when
 // their texts are near-identical: the same story under another headline,
 // with a byline or a "Source: …" / "来源：…" line added, paragraphs trimmed
-// or reflowed, or different markup. It takes two steps. An Index keeps a
-// bottom-k sketch of the word (or, for Chinese and Japanese, character)
-// shingles of each recent entry, and proposes the entries whose sketches
-// suggest that one text contains the other (Candidates). Verify then
-// decides on the two stored texts themselves, exactly, with a guard against
-// short texts inside long ones. An estimate never decides alone.
+// or reflowed, or different markup. It takes two steps. Each entry has a
+// bottom-k sketch of its word (or, for Chinese and Japanese, character)
+// shingles, stored with it, and its smallest hashes as keys, indexed in the
+// store. Entries of other sources sharing a key or the URL are candidates;
+// Rank keeps those whose sketches suggest that one text contains the
+// other, and Verify decides on the two stored texts themselves, exactly,
+// with a guard against short texts inside long ones (Decide does both). An
+// estimate never decides alone, and nothing of it lives in memory.
 package dedup
 
 import (

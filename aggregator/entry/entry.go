@@ -37,8 +37,9 @@ type Entry struct {
 	Filtered   bool       // kept out by a keep or block filter: remembered, not stored
 
 	// Set by the poller, for duplicates across sources.
-	Sketch      []byte // encoded dedup.Sketch of ContentText; nil when too short to compare
-	DuplicateOf int64  // row id of the first-seen copy in another source; 0 if none
+	Sketch      []byte   // encoded dedup.Sketch of ContentText; nil when too short to compare
+	DedupKeys   []uint32 // the sketch's keys, under which the store finds candidate duplicates
+	DuplicateOf int64    // row id of the first-seen copy in another source; 0 if none
 
 	// Set by the store.
 	ID        string    // stable public id, see ID

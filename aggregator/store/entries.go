@@ -107,6 +107,11 @@ func (s *Store) SavePoll(ctx context.Context, p Poll) (PollCounts, []Saved, erro
 		return counts, nil, fmt.Errorf("save poll of %s: %w", p.SourceURL, err)
 	}
 	defer upsert.Close()
+	keys, err := newKeyWriter(ctx, tx)
+	if err != nil {
+		return counts, nil, fmt.Errorf("save poll of %s: %w", p.SourceURL, err)
+	}
+	defer keys.Close()
 
 	at := p.At.Unix()
 	for i, e := range p.Entries {
@@ -141,6 +146,9 @@ func (s *Store) SavePoll(ctx context.Context, p Poll) (PollCounts, []Saved, erro
 		}
 		if err := setCategories(ctx, tx, rowID, e.Categories, firstSeen == at); err != nil {
 			return PollCounts{}, nil, fmt.Errorf("save categories of %q of %s: %w", e.Key, p.SourceURL, err)
+		}
+		if err := keys.set(ctx, rowID, e.DedupKeys, firstSeen != at); err != nil {
+			return PollCounts{}, nil, fmt.Errorf("save duplicate keys of %q of %s: %w", e.Key, p.SourceURL, err)
 		}
 		saved = append(saved, Saved{Index: i, RowID: rowID})
 	}

@@ -75,6 +75,18 @@ var migrations = []string{
 	// FallbackName); what the last successful poll noticed.
 	`ALTER TABLE sources ADD COLUMN fallback_name TEXT NOT NULL DEFAULT '';
 	ALTER TABLE sources ADD COLUMN notices TEXT NOT NULL DEFAULT ''; -- one per line`,
+
+	// 5: the duplicate index, on disk: each entry's sketch keys (see
+	// dedup.Keys), and its URL, are where candidate duplicates are found.
+	// Entries saved before have no keys: the poller adds those of the
+	// last dedup window once (meta dedup_keys).
+	`CREATE TABLE dedup_keys (
+		key      INTEGER NOT NULL,
+		entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+		PRIMARY KEY (key, entry_id)
+	) WITHOUT ROWID;
+	CREATE INDEX dedup_keys_entry ON dedup_keys (entry_id);
+	CREATE INDEX entries_url ON entries (url) WHERE url <> '';`,
 }
 
 // SchemaVersion is the schema version this code migrates databases to.

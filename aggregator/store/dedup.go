@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tributary/tributary/aggregator/dedup"
+)
+
+// DupQuery asks for the candidate duplicates of a new entry.
+type DupQuery struct {
+	SourceID int64
+	URL      string   // the entry's canonical URL, or ""
+	Keys     []uint32 // its sketch's keys
+	Since    time.Time
+}
+
+// DupCandidates returns the entries of other sources first seen since
+// q.Since that have q.URL, or one of q.Keys (for each key the newest
+// dedup.PerKey entries), with their sketches and, for copies, their
+// original's source and first-seen time. It is the duplicate index: it
+// lives on disk, so memory does not grow with the archive.
+func (s *Store) DupCandidates(ctx context.Context, q DupQuery) ([]dedup.Candidate, error) {
+	var parts []string
+	var args []any
+	if q.URL != "" {
+		parts = append(parts, `SELECT id, 1 FROM entries WHERE url = ?`)
+		args = append(args, q.URL)
+	}
+	for _, k := range q.Keys {
+		parts = append(parts, `SELECT entry_id, 0 FROM (SELECT entry_id FROM dedup_keys WHERE key = ? ORDER BY entry_id DESC LIMIT ?)`)
+		args = append(args, int64(k), dedup.PerKey)
+	}
+	if len(parts) == 0 {
+		return nil, nil
+	}
+	args = append(args, q.Since.Unix(), q.SourceID)
+	rows, err := s.reader.QueryContext(ctx, `
+		WITH c(id, by_url) AS (`+strings.Join(parts, " UNION ALL ")+`)
+		SELECT e.id, e.source_id, e.first_seen, e.fingerprint, max(c.by_url),
+			coalesce(e.duplicate_of, 0), coalesce(o.source_id, 0), coalesce(o.first_seen, 0)
+		FROM c JOIN entries e ON e.id = c.id LEFT JOIN entries o ON o.id = e.duplicate_of
+		WHERE e.first_seen >= ? AND e.source_id <> ?
+		GROUP BY e.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("duplicate candidates: %w", err)
+	}
+	defer rows.Close()
+	var out []dedup.Candidate
+	for rows.Next() {
+		var c dedup.Candidate
+		var firstSeen, origFirstSeen int64
+		var sketch []byte
+		if err := rows.Scan(&c.ID, &c.Source, &firstSeen, &sketch, &c.ByURL, &c.Original, &c.OriginalSource, &origFirstSeen); err != nil {
+			return nil, fmt.Errorf("duplicate candidates: %w", err)
+		}
+		c.FirstSeen = fromUnix(firstSeen)
+		if origFirstSeen != 0 {
+			c.OriginalFirstSeen = fromUnix(origFirstSeen)
+		}
+		if len(sketch) > 0 {
+			if err := c.Sketch.UnmarshalBinary(sketch); err != nil {
+				return nil, fmt.Errorf("entry %d: %w", c.ID, err)
+			}
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// keyWriter writes entries' duplicate keys within a transaction, with its
+// statements prepared once.
+type keyWriter struct {
+	del, ins *sql.Stmt
+}
+
+func newKeyWriter(ctx context.Context, tx *sql.Tx) (*keyWriter, error) {
+	del, err := tx.PrepareContext(ctx, `DELETE FROM dedup_keys WHERE entry_id = ?`)
+	if err != nil {
+		return nil, err
+	}
+	ins, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO dedup_keys (key, entry_id) VALUES (?, ?)`)
+	if err != nil {
+		del.Close()
+		return nil, err
+	}
+	return &keyWriter{del: del, ins: ins}, nil
+}
+
+// set gives the entry with row id its keys; replace drops the ones it had.
+func (w *keyWriter) set(ctx context.Context, rowID int64, keys []uint32, replace bool) error {
+	if replace {
+		if _, err := w.del.ExecContext(ctx, rowID); err != nil {
+			return err
+		}
+	}
+	for _, k := range keys {
+		if _, err := w.ins.ExecContext(ctx, int64(k), rowID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *keyWriter) Close() {
+	w.del.Close()
+	w.ins.Close()
+}
+
+// AddDedupKeys gives stored entries their keys (for a database written
+// before they were kept), in one transaction.
+func (s *Store) AddDedupKeys(ctx context.Context, keys map[int64][]uint32) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("add duplicate keys: %w", err)
+	}
+	defer tx.Rollback()
+	w, err := newKeyWriter(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("add duplicate keys: %w", err)
+	}
+	defer w.Close()
+	for id, ks := range keys {
+		if err := w.set(ctx, id, ks, true); err != nil {
+			return fmt.Errorf("add duplicate keys: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("add duplicate keys: %w", err)
+	}
+	return nil
+}
