@@ -27,7 +27,7 @@ func (s *Store) DupCandidates(ctx context.Context, q DupQuery) ([]dedup.Candidat
 	var parts []string
 	var args []any
 	if q.URL != "" {
-		parts = append(parts, `SELECT id, 1 FROM entries WHERE url = ?`)
+		parts = append(parts, `SELECT id, 1 FROM entries WHERE url = ? AND url <> ''`) // the partial index's condition
 		args = append(args, q.URL)
 	}
 	for _, k := range q.Keys {
