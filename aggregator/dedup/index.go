@@ -21,6 +21,10 @@ const KeyCount = 8
 // copies are published close together.
 const PerKey = 64
 
+// MinSharedKeys is how many keys a stored entry must share with a new one to
+// be a candidate (or all of them, when the new one has fewer).
+const MinSharedKeys = 2
+
 // maxCandidates bounds the candidates verified for one entry.
 const maxCandidates = 16
 
@@ -126,6 +130,7 @@ func Rank(d Doc, cands []Candidate) []Match {
 // only ever pointed at the first-seen entry of a story when it verifies
 // against that entry itself; an estimate never decides alone.
 func Decide(d Doc, body string, cands []Candidate, text func(id int64) (string, bool)) (Match, bool) {
+	var own map[uint64]struct{} // body's shingles, made once
 	for _, m := range Rank(d, cands) {
 		if m.ByURL {
 			return m, true
@@ -134,7 +139,10 @@ func Decide(d Doc, body string, cands []Candidate, text func(id int64) (string, 
 		if !ok {
 			continue
 		}
-		if score, same := Verify(body, other); same {
+		if own == nil {
+			own = shingles(body)
+		}
+		if score, same := verify(own, shingles(other)); same {
 			m.Score = score
 			return m, true
 		}

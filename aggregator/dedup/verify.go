@@ -23,7 +23,10 @@ const (
 // shingles found in the longer (containment), and whether that makes them
 // the same story. Texts too short to sketch are never duplicates by text.
 func Verify(a, b string) (containment float64, same bool) {
-	sa, sb := shingles(a), shingles(b)
+	return verify(shingles(a), shingles(b))
+}
+
+func verify(sa, sb map[uint64]struct{}) (containment float64, same bool) {
 	if len(sa) < MinShingles || len(sb) < MinShingles {
 		return 0, false
 	}

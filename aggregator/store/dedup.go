@@ -19,8 +19,8 @@ type DupQuery struct {
 }
 
 // DupCandidates returns the entries of other sources first seen since
-// q.Since that have q.URL, or one of q.Keys (for each key the newest
-// dedup.PerKey entries), with their sketches and, for copies, their
+// q.Since that have q.URL, or at least dedup.MinSharedKeys of q.Keys
+// (looking at the newest dedup.PerKey entries of each key), with their sketches and, for copies, their
 // original's source and first-seen time. It is the duplicate index: it
 // lives on disk, so memory does not grow with the archive.
 func (s *Store) DupCandidates(ctx context.Context, q DupQuery) ([]dedup.Candidate, error) {
@@ -37,14 +37,17 @@ func (s *Store) DupCandidates(ctx context.Context, q DupQuery) ([]dedup.Candidat
 	if len(parts) == 0 {
 		return nil, nil
 	}
-	args = append(args, q.Since.Unix(), q.SourceID)
+	// An entry sharing one key of several is nearly always a coincidence
+	// of common phrases; a copy shares most of them.
+	shared := min(dedup.MinSharedKeys, len(q.Keys))
+	args = append(args, shared, q.Since.Unix(), q.SourceID)
 	rows, err := s.reader.QueryContext(ctx, `
-		WITH c(id, by_url) AS (`+strings.Join(parts, " UNION ALL ")+`)
-		SELECT e.id, e.source_id, e.first_seen, e.fingerprint, max(c.by_url),
+		WITH c(id, by_url) AS (`+strings.Join(parts, " UNION ALL ")+`),
+		g(id, by_url) AS (SELECT id, max(by_url) FROM c GROUP BY id HAVING max(by_url) = 1 OR count(*) >= ?)
+		SELECT e.id, e.source_id, e.first_seen, e.fingerprint, g.by_url,
 			coalesce(e.duplicate_of, 0), coalesce(o.source_id, 0), coalesce(o.first_seen, 0)
-		FROM c JOIN entries e ON e.id = c.id LEFT JOIN entries o ON o.id = e.duplicate_of
-		WHERE e.first_seen >= ? AND e.source_id <> ?
-		GROUP BY e.id`, args...)
+		FROM g JOIN entries e ON e.id = g.id LEFT JOIN entries o ON o.id = e.duplicate_of
+		WHERE e.first_seen >= ? AND e.source_id <> ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("duplicate candidates: %w", err)
 	}
