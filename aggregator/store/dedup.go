@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/tributary/tributary/aggregator/dedup"
@@ -24,30 +23,27 @@ type DupQuery struct {
 // original's source and first-seen time. It is the duplicate index: it
 // lives on disk, so memory does not grow with the archive.
 func (s *Store) DupCandidates(ctx context.Context, q DupQuery) ([]dedup.Candidate, error) {
-	var parts []string
-	var args []any
-	if q.URL != "" {
-		parts = append(parts, `SELECT id, 1 FROM entries WHERE url = ? AND url <> ''`) // the partial index's condition
-		args = append(args, q.URL)
-	}
-	for _, k := range q.Keys {
-		parts = append(parts, `SELECT entry_id, 0 FROM (SELECT entry_id FROM dedup_keys WHERE key = ? ORDER BY entry_id DESC LIMIT ?)`)
-		args = append(args, int64(k), dedup.PerKey)
-	}
-	if len(parts) == 0 {
+	if q.URL == "" && len(q.Keys) == 0 {
 		return nil, nil
+	}
+	// One statement for every query, so that it is compiled once: absent
+	// keys are NULL, which matches nothing.
+	args := []any{q.URL}
+	for i := range dedup.KeyCount {
+		if i < len(q.Keys) {
+			args = append(args, int64(q.Keys[i]))
+		} else {
+			args = append(args, nil)
+		}
 	}
 	// An entry sharing one key of several is nearly always a coincidence
 	// of common phrases; a copy shares most of them.
-	shared := min(dedup.MinSharedKeys, len(q.Keys))
-	args = append(args, shared, q.Since.Unix(), q.SourceID)
-	rows, err := s.reader.QueryContext(ctx, `
-		WITH c(id, by_url) AS (`+strings.Join(parts, " UNION ALL ")+`),
-		g(id, by_url) AS (SELECT id, max(by_url) FROM c GROUP BY id HAVING max(by_url) = 1 OR count(*) >= ?)
-		SELECT e.id, e.source_id, e.first_seen, e.fingerprint, g.by_url,
-			coalesce(e.duplicate_of, 0), coalesce(o.source_id, 0), coalesce(o.first_seen, 0)
-		FROM g JOIN entries e ON e.id = g.id LEFT JOIN entries o ON o.id = e.duplicate_of
-		WHERE e.first_seen >= ? AND e.source_id <> ?`, args...)
+	args = append(args, dedup.PerKey, min(dedup.MinSharedKeys, len(q.Keys)), q.Since.Unix(), q.SourceID)
+	stmt, err := s.dupStmt(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("duplicate candidates: %w", err)
+	}
+	rows, err := stmt.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, fmt.Errorf("duplicate candidates: %w", err)
 	}
@@ -72,6 +68,41 @@ func (s *Store) DupCandidates(ctx context.Context, q DupQuery) ([]dedup.Candidat
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// dupCandidatesSQL finds the candidates of DupCandidates: ?1 the URL (""
+// for none; the partial index needs its condition stated), ?2 to ?9 the
+// keys, ?10 the entries read per key, ?11 the keys to share, ?12 the
+// first-seen time since which, ?13 the new entry's source.
+const dupCandidatesSQL = `
+	WITH c(id, by_url) AS (
+		SELECT id, 1 FROM entries WHERE url = ?1 AND url <> ''
+		UNION ALL SELECT entry_id, 0 FROM (SELECT entry_id FROM dedup_keys WHERE key = ?2 ORDER BY entry_id DESC LIMIT ?10)
+		UNION ALL SELECT entry_id, 0 FROM (SELECT entry_id FROM dedup_keys WHERE key = ?3 ORDER BY entry_id DESC LIMIT ?10)
+		UNION ALL SELECT entry_id, 0 FROM (SELECT entry_id FROM dedup_keys WHERE key = ?4 ORDER BY entry_id DESC LIMIT ?10)
+		UNION ALL SELECT entry_id, 0 FROM (SELECT entry_id FROM dedup_keys WHERE key = ?5 ORDER BY entry_id DESC LIMIT ?10)
+		UNION ALL SELECT entry_id, 0 FROM (SELECT entry_id FROM dedup_keys WHERE key = ?6 ORDER BY entry_id DESC LIMIT ?10)
+		UNION ALL SELECT entry_id, 0 FROM (SELECT entry_id FROM dedup_keys WHERE key = ?7 ORDER BY entry_id DESC LIMIT ?10)
+		UNION ALL SELECT entry_id, 0 FROM (SELECT entry_id FROM dedup_keys WHERE key = ?8 ORDER BY entry_id DESC LIMIT ?10)
+		UNION ALL SELECT entry_id, 0 FROM (SELECT entry_id FROM dedup_keys WHERE key = ?9 ORDER BY entry_id DESC LIMIT ?10)),
+	g(id, by_url) AS (SELECT id, max(by_url) FROM c GROUP BY id HAVING max(by_url) = 1 OR count(*) >= ?11)
+	SELECT e.id, e.source_id, e.first_seen, e.fingerprint, g.by_url,
+		coalesce(e.duplicate_of, 0), coalesce(o.source_id, 0), coalesce(o.first_seen, 0)
+	FROM g JOIN entries e ON e.id = g.id LEFT JOIN entries o ON o.id = e.duplicate_of
+	WHERE e.first_seen >= ?12 AND e.source_id <> ?13`
+
+// dupStmt returns the prepared statement of dupCandidatesSQL.
+func (s *Store) dupStmt(ctx context.Context) (*sql.Stmt, error) {
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	if s.dupCandidates == nil {
+		stmt, err := s.reader.PrepareContext(ctx, dupCandidatesSQL)
+		if err != nil {
+			return nil, err
+		}
+		s.dupCandidates = stmt
+	}
+	return s.dupCandidates, nil
 }
 
 // keyWriter writes entries' duplicate keys within a transaction, with its

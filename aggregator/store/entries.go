@@ -416,7 +416,16 @@ func (s *Store) NextRelease(ctx context.Context, now time.Time) (t time.Time, ok
 // verifying a duplicate against it; ok is false when there is no such
 // entry.
 func (s *Store) ContentText(ctx context.Context, rowID int64) (text string, ok bool, err error) {
-	err = s.reader.QueryRowContext(ctx, `SELECT content_text FROM entries WHERE id = ?`, rowID).Scan(&text)
+	s.stmtMu.Lock()
+	if s.contentText == nil {
+		s.contentText, err = s.reader.PrepareContext(ctx, `SELECT content_text FROM entries WHERE id = ?`)
+	}
+	stmt := s.contentText
+	s.stmtMu.Unlock()
+	if err != nil {
+		return "", false, fmt.Errorf("entry %d: %w", rowID, err)
+	}
+	err = stmt.QueryRowContext(ctx, rowID).Scan(&text)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return "", false, nil

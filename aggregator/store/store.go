@@ -28,6 +28,11 @@ type Store struct {
 	// rendered output can be cached until it moves.
 	generation atomic.Uint64
 
+	// Statements prepared once, for queries run for every new entry.
+	stmtMu        sync.Mutex
+	dupCandidates *sql.Stmt
+	contentText   *sql.Stmt
+
 	// external notices commits made by other processes (a maintenance
 	// script, the sqlite3 shell): PRAGMA data_version on one connection
 	// changes when another connection commits.
@@ -81,6 +86,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 func (s *Store) Close() error {
 	if s.external.conn != nil {
 		s.external.conn.Close()
+	}
+	for _, stmt := range []*sql.Stmt{s.dupCandidates, s.contentText} {
+		if stmt != nil {
+			stmt.Close()
+		}
 	}
 	rerr := s.reader.Close()
 	if err := s.writer.Close(); err != nil {
