@@ -19,7 +19,7 @@ const KeyCount = 8
 // says nothing about which story an entry tells; reading only its newest
 // entries keeps a lookup cheap without letting real copies escape, since
 // copies are published close together.
-const PerKey = 64
+const PerKey = 256
 
 // MinSharedKeys is how many keys a stored entry must share with a new one to
 // be a candidate (or all of them, when the new one has fewer).

@@ -38,14 +38,15 @@ func main() {
 	shared := flag.String("shared", filepath.Join("..", "shared"), "the shared directory")
 	repoll := flag.Bool("repoll", true, "wait for the next cron minute and time the unchanged re-poll")
 	keep := flag.Bool("keep", false, "keep the work directory")
+	relatedMax := flag.Int("related-max", 5, "related.max of the config (0 leaves the related index out)")
 	flag.Parse()
-	if err := run(*n, *m, *shared, *repoll, *keep); err != nil {
+	if err := run(*n, *m, *shared, *repoll, *keep, *relatedMax); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n, m int, shared string, repoll, keep bool) error {
+func run(n, m int, shared string, repoll, keep bool, relatedMax int) error {
 	farmSrc := filepath.Join(shared, "tools", "feedfarm")
 	if _, err := os.Stat(farmSrc); err != nil {
 		fmt.Printf("loadtest: %s is absent (../shared is not on this machine): nothing to measure\n", farmSrc)
@@ -86,7 +87,7 @@ func run(n, m int, shared string, repoll, keep bool) error {
 
 	cfg := filepath.Join(work, "config.yaml")
 	var b strings.Builder
-	fmt.Fprintf(&b, "database: tributary.db\nschedule: \"* * * * *\"\nfetch:\n  workers: 8\n  per_host: 8\n  allow_private_networks: true\nsources:\n")
+	fmt.Fprintf(&b, "database: tributary.db\nschedule: \"* * * * *\"\nrelated:\n  max: %d\nfetch:\n  workers: 8\n  per_host: 8\n  allow_private_networks: true\nsources:\n", relatedMax)
 	for _, u := range urls {
 		fmt.Fprintf(&b, "  - url: %q\n", u[1])
 	}
