@@ -35,6 +35,22 @@ func (s *countingServer) count(path string) int {
 	return s.hits[path]
 }
 
+// startHourlyAndEverySecond starts a scheduler over two sources: hourly on
+// the global schedule, and everySecond on its own "@every 1s".
+func (e *env) startHourlyAndEverySecond(hourly, everySecond string) *aggregator.Scheduler {
+	e.t.Helper()
+	targets := e.sources(hourly, everySecond)
+	fast := targets[1].Source
+	fast.Schedule = "@every 1s"
+	cfg := &config.Config{Schedule: "@every 1h", Location: time.UTC, Sources: []config.Source{targets[0].Source, fast}}
+	sched, err := aggregator.NewScheduler(cfg, e.poller, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	sched.Start()
+	return sched
+}
+
 func TestSchedulerPollsAtStartAndOnEachSourcesSchedule(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits for cron ticks")
@@ -44,15 +60,7 @@ func TestSchedulerPollsAtStartAndOnEachSourcesSchedule(t *testing.T) {
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 
-	targets := e.sources(ts.URL+"/hourly", ts.URL+"/every-second")
-	fast := targets[1].Source
-	fast.Schedule = "@every 1s"
-	cfg := &config.Config{Schedule: "@every 1h", Location: time.UTC, Sources: []config.Source{targets[0].Source, fast}}
-	sched, err := aggregator.NewScheduler(cfg, e.poller, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sched.Start()
+	sched := e.startHourlyAndEverySecond(ts.URL+"/hourly", ts.URL+"/every-second")
 	deadline := time.Now().Add(10 * time.Second)
 	for srv.count("/every-second") < 3 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
@@ -164,15 +172,7 @@ func TestTickDuringStartupCycleIsSkipped(t *testing.T) {
 	}))
 	defer ts.Close()
 	defer close(release)
-	targets := e.sources(ts.URL+"/slow", ts.URL+"/fast")
-	fast := targets[1].Source
-	fast.Schedule = "@every 1s"
-	cfg := &config.Config{Schedule: "@every 1h", Location: time.UTC, Sources: []config.Source{targets[0].Source, fast}}
-	sched, err := aggregator.NewScheduler(cfg, e.poller, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sched.Start()
+	sched := e.startHourlyAndEverySecond(ts.URL+"/slow", ts.URL+"/fast")
 	defer sched.Stop()
 	// The start-up cycle is held by /slow while three ticks of /fast fall.
 	time.Sleep(3500 * time.Millisecond)

@@ -117,16 +117,25 @@ func (d *daemon) waitForFeed(want string) {
 	d.t.Fatalf("feed never contained %q:\n%s\nlog:\n%s", want, body, d.logText())
 }
 
-func TestDaemonReloadsOnSIGHUPAndKeepsServingOnBadConfig(t *testing.T) {
+// startRSSDaemon builds the binary into a new directory and runs it on a
+// config there (database t.db) that polls testdata's rss.xml, once the feed
+// is served. It skips in -short mode.
+func startRSSDaemon(t *testing.T) (d *daemon, dir, bin, cfg string) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	dir := t.TempDir()
-	bin := buildBinary(t, dir)
-	cfg := filepath.Join(dir, "config.yaml")
+	dir = t.TempDir()
+	bin = buildBinary(t, dir)
+	cfg = filepath.Join(dir, "config.yaml")
 	writeConfig(t, cfg, "database: t.db\nsources:\n  - url: "+feedPath(t, "rss.xml")+"\n")
-	d := startDaemon(t, bin, cfg)
+	d = startDaemon(t, bin, cfg)
 	d.waitForFeed("Counting salmon at the weir")
+	return d, dir, bin, cfg
+}
+
+func TestDaemonReloadsOnSIGHUPAndKeepsServingOnBadConfig(t *testing.T) {
+	d, dir, _, cfg := startRSSDaemon(t)
 
 	// A bad config is refused, with its line, and the daemon keeps serving.
 	writeConfig(t, cfg, "database: t.db\nsources:\n  - url: "+feedPath(t, "rss.xml")+"\n    colour: red\n")

@@ -17,15 +17,7 @@ import (
 // the first one's PID; a backup taken meanwhile holds every entry; a commit
 // by another process shows in the daemon's feeds without a restart.
 func TestOneDaemonPerDatabase(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	dir := t.TempDir()
-	bin := buildBinary(t, dir)
-	cfg := filepath.Join(dir, "config.yaml")
-	writeConfig(t, cfg, "database: t.db\nsources:\n  - url: "+feedPath(t, "rss.xml")+"\n")
-	d := startDaemon(t, bin, cfg)
-	d.waitForFeed("Counting salmon at the weir")
+	d, dir, bin, cfg := startRSSDaemon(t)
 	pid := strconv.Itoa(d.cmd.Process.Pid)
 
 	for _, args := range [][]string{
