@@ -137,22 +137,37 @@ func (p *Poller) Related(id int64, max int) []related.Hit {
 	return p.related.Related(id, max)
 }
 
-// LoadIndexes fills the related-entries index from the store: every stored
+// LoadIndexes prepares the indexes: PrepareDuplicates, then LoadRelated.
+func (p *Poller) LoadIndexes(ctx context.Context) error {
+	if err := p.PrepareDuplicates(ctx); err != nil {
+		return err
+	}
+	return p.LoadRelated(ctx)
+}
+
+// PrepareDuplicates readies the duplicate index, which lives in the store:
+// a database written before it did gets the keys of its last dedup
+// window's entries, once. Call it before polling.
+func (p *Poller) PrepareDuplicates(ctx context.Context) error {
+	return p.addMissingDedupKeys(ctx)
+}
+
+// LoadRelated fills the related-entries index from the store: every stored
 // entry of an active source (retention bounds them), since the feeds may
 // show entries of any age and their hints must not change with a restart.
-// The duplicate index lives in the store; a database written before it did
-// gets the keys of its last dedup window's entries, once.
-func (p *Poller) LoadIndexes(ctx context.Context) error {
-	if p.related != nil {
-		texts, err := p.store.TextsSince(ctx, time.Time{})
-		if err != nil {
-			return err
-		}
-		for _, t := range texts {
-			p.related.Add(related.Doc{ID: t.RowID, Title: t.Title, Text: t.Text, At: t.At, Group: t.DuplicateOf, Categories: t.Categories})
-		}
+// It may run while polls add entries; until it ends, hints are missing.
+func (p *Poller) LoadRelated(ctx context.Context) error {
+	if p.related == nil {
+		return nil
 	}
-	return p.addMissingDedupKeys(ctx)
+	texts, err := p.store.TextsSince(ctx, time.Time{})
+	if err != nil {
+		return err
+	}
+	for _, t := range texts {
+		p.related.Add(related.Doc{ID: t.RowID, Title: t.Title, Text: t.Text, At: t.At, Group: t.DuplicateOf, Categories: t.Categories})
+	}
+	return nil
 }
 
 // addMissingDedupKeys gives the entries of the last dedup window their

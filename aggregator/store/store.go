@@ -135,3 +135,8 @@ func (s *Store) noticeExternalCommits() {
 }
 
 func (s *Store) bump() { s.generation.Add(1) }
+
+// Invalidate moves the generation although no row changed: what is rendered
+// from the store may differ all the same (the related index finished
+// loading).
+func (s *Store) Invalidate() { s.bump() }

@@ -32,7 +32,9 @@ func loadConfig(cmd, path string, ov overrides, stderr io.Writer) (*config.Confi
 }
 
 // pipeline is what `run`, `fetch` and `export` need: the store, with the
-// config's sources synced into it, and a poller.
+// config's sources synced into it, and a poller whose duplicate index is
+// ready. The related index is not loaded: `run` loads it while it serves,
+// `export` before it renders, and `fetch` needs none.
 type pipeline struct {
 	store   *store.Store
 	fetcher *fetch.Fetcher
@@ -101,9 +103,9 @@ func openLocked(ctx context.Context, cfg *config.Config, log *slog.Logger, sync 
 		RelatedWindow: cfg.Related.Window.Std(),
 		NoRelated:     cfg.Related.Max == 0,
 	})
-	if err := p.LoadIndexes(ctx); err != nil {
+	if err := p.PrepareDuplicates(ctx); err != nil {
 		st.Close()
-		return nil, fmt.Errorf("load recent entries: %w", err)
+		return nil, fmt.Errorf("prepare the duplicate index: %w", err)
 	}
 	return &pipeline{store: st, fetcher: f, poller: p}, nil
 }

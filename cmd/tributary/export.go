@@ -36,6 +36,10 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer p.Close()
+	if err := p.poller.LoadRelated(ctx); err != nil {
+		fmt.Fprintf(stderr, "export: load related entries: %v\n", err)
+		return 1
+	}
 	pub := publisher.New(p.store, p.poller, publisherSettings(cfg), time.Now, newLogger(stderr))
 	n, err := pub.Export(ctx, *out)
 	if err != nil {

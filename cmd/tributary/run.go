@@ -85,6 +85,25 @@ func serve(path string, cfg *config.Config, ov overrides, log *slog.Logger) erro
 	go func() { serveErr <- httpServer.Serve(ln) }()
 	log.Info("serving", "addr", ln.Addr().String(), "config", path, "database", cfg.Database, "sources", len(cfg.Sources))
 
+	// The related index is rebuilt from the database while the feeds are
+	// already served (without hints until it is done), so a restart on a
+	// large archive serves at once.
+	loadCtx, stopLoad := context.WithCancel(context.Background())
+	loaded := make(chan struct{})
+	go func() {
+		defer close(loaded)
+		start := time.Now()
+		if err := p.poller.LoadRelated(loadCtx); err != nil {
+			if loadCtx.Err() == nil {
+				log.Error("load related entries", "err", err)
+			}
+			return
+		}
+		p.store.Invalidate()
+		log.Info("related index loaded", "ms", time.Since(start).Milliseconds())
+	}()
+	defer func() { stopLoad(); <-loaded }()
+
 	sched, err := aggregator.NewScheduler(cfg, p.poller, log)
 	if err != nil {
 		return err
