@@ -160,14 +160,9 @@ func (p *Poller) LoadRelated(ctx context.Context) error {
 	if p.related == nil {
 		return nil
 	}
-	texts, err := p.store.TextsSince(ctx, time.Time{})
-	if err != nil {
-		return err
-	}
-	for _, t := range texts {
+	return p.store.EachText(ctx, time.Time{}, func(t store.Text) {
 		p.related.Add(related.Doc{ID: t.RowID, Title: t.Title, Text: t.Text, At: t.At, Group: t.DuplicateOf, Categories: t.Categories})
-	}
-	return nil
+	})
 }
 
 // addMissingDedupKeys gives the entries of the last dedup window their

@@ -204,28 +204,39 @@ type Text struct {
 // TextsSince returns the entries of active sources published (or, undated,
 // first seen) at or after since.
 func (s *Store) TextsSince(ctx context.Context, since time.Time) ([]Text, error) {
+	var out []Text
+	err := s.EachText(ctx, since, func(t Text) { out = append(out, t) })
+	return out, err
+}
+
+// EachText calls fn with each entry of an active source published (or,
+// undated, first seen) at or after since, one at a time, so that the texts
+// of a large archive are never all in memory.
+func (s *Store) EachText(ctx context.Context, since time.Time, fn func(Text)) error {
 	rows, err := s.reader.QueryContext(ctx, `
 		SELECT e.id, e.title, e.content_text, coalesce(e.published, e.first_seen), coalesce(e.duplicate_of, 0),
 			coalesce((SELECT group_concat(slug, ' ') FROM entry_categories WHERE entry_id = e.id), '')
 		FROM entries e JOIN sources s ON s.id = e.source_id
 		WHERE s.active = 1 AND coalesce(e.published, e.first_seen) >= ?`, since.Unix())
 	if err != nil {
-		return nil, fmt.Errorf("entry texts: %w", err)
+		return fmt.Errorf("entry texts: %w", err)
 	}
 	defer rows.Close()
-	var out []Text
 	for rows.Next() {
 		var t Text
 		var at int64
 		var cats string
 		if err := rows.Scan(&t.RowID, &t.Title, &t.Text, &at, &t.DuplicateOf, &cats); err != nil {
-			return nil, fmt.Errorf("entry texts: %w", err)
+			return fmt.Errorf("entry texts: %w", err)
 		}
 		t.At = fromUnix(at)
 		t.Categories = strings.Fields(cats)
-		out = append(out, t)
+		fn(t)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("entry texts: %w", err)
+	}
+	return nil
 }
 
 // Fingerprinted is a recent entry with its text sketch, for rebuilding the
