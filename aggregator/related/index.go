@@ -13,6 +13,8 @@
 package related
 
 import (
+	"cmp"
+	"encoding/binary"
 	"math"
 	"slices"
 	"sync"
@@ -84,9 +86,12 @@ type Hit struct {
 	Score float64
 }
 
-type posting struct {
-	slot uint32
-	tf   float32
+// postingList holds the entries that have one term: their slots and their
+// quantized weights, in two slices (5 bytes an entry rather than a padded
+// struct's 8).
+type postingList struct {
+	slots []uint32
+	tfs   []uint8
 }
 
 type doc struct {
@@ -94,11 +99,31 @@ type doc struct {
 	group      int64
 	at         time.Time
 	categories []string
-	terms      []uint32  // distinct term ids
-	tfs        []float32 // weighted frequency of each
+	terms      []byte  // distinct term ids, ascending, as uvarint deltas
+	tfs        []uint8 // quantized weighted frequency of each, in that order
 	length     float32
 	headline   bool // a title with little or no body
 }
+
+// eachTerm calls fn with each of d's terms and its weighted frequency.
+func (d *doc) eachTerm(fn func(t uint32, tf float64)) {
+	t, b := uint64(0), d.terms
+	for _, q := range d.tfs {
+		delta, n := binary.Uvarint(b)
+		b = b[n:]
+		t += delta
+		fn(uint32(t), dequantize(q))
+	}
+}
+
+// A term's weighted frequency is kept in a byte, in steps of 1/tfScale:
+// frequencies are 1 + ln(count), so a byte reaches counts in the
+// thousands.
+const tfScale = 16
+
+func quantize(w float64) uint8 { return uint8(min(255, max(1, math.Round(w*tfScale)))) }
+
+func dequantize(q uint8) float64 { return float64(q) / tfScale }
 
 // Index holds entries and answers which are related. It is safe for
 // concurrent use.
@@ -110,7 +135,7 @@ type Index struct {
 	free     []uint32
 	byID     map[int64]uint32
 	termIDs  map[string]uint32
-	postings [][]posting // by term id
+	postings []postingList // by term id
 	totalLen float64
 }
 
@@ -167,19 +192,30 @@ func (ix *Index) AddPrepared(p Prepared) {
 	if slot, ok := ix.byID[d.ID]; ok {
 		ix.removeSlot(slot)
 	}
-	nd := &doc{id: d.ID, group: d.Group, at: d.At, categories: foldAll(d.Categories), headline: p.headline,
-		terms: make([]uint32, 0, len(weights)), tfs: make([]float32, 0, len(weights))}
+	nd := &doc{id: d.ID, group: d.Group, at: d.At, categories: foldAll(d.Categories), headline: p.headline}
+	type weighted struct {
+		id uint32
+		q  uint8
+	}
+	terms := make([]weighted, 0, len(weights))
 	for t, w := range weights {
 		w = 1 + float32(math.Log(float64(w))) // sublinear: the tenth use of a word says less than the second
 		id, ok := ix.termIDs[t]
 		if !ok {
 			id = uint32(len(ix.postings))
 			ix.termIDs[t] = id
-			ix.postings = append(ix.postings, nil)
+			ix.postings = append(ix.postings, postingList{})
 		}
-		nd.terms = append(nd.terms, id)
-		nd.tfs = append(nd.tfs, w)
-		nd.length += w
+		q := quantize(float64(w))
+		terms = append(terms, weighted{id, q})
+		nd.length += float32(dequantize(q))
+	}
+	slices.SortFunc(terms, func(a, b weighted) int { return cmp.Compare(a.id, b.id) })
+	nd.tfs = make([]uint8, len(terms))
+	prev := uint32(0)
+	for i, t := range terms {
+		nd.terms = binary.AppendUvarint(nd.terms, uint64(t.id-prev))
+		nd.tfs[i], prev = t.q, t.id
 	}
 	var slot uint32
 	if n := len(ix.free); n > 0 {
@@ -190,8 +226,10 @@ func (ix *Index) AddPrepared(p Prepared) {
 		ix.slots = append(ix.slots, nd)
 	}
 	ix.byID[d.ID] = slot
-	for i, t := range nd.terms {
-		ix.postings[t] = append(ix.postings[t], posting{slot: slot, tf: nd.tfs[i]})
+	for _, t := range terms {
+		pl := &ix.postings[t.id]
+		pl.slots = append(pl.slots, slot)
+		pl.tfs = append(pl.tfs, t.q)
 	}
 	ix.totalLen += float64(nd.length)
 }
@@ -207,16 +245,14 @@ func (ix *Index) Remove(id int64) {
 
 func (ix *Index) removeSlot(slot uint32) {
 	d := ix.slots[slot]
-	for _, t := range d.terms {
-		ps := ix.postings[t]
-		for i := range ps {
-			if ps[i].slot == slot {
-				ps[i] = ps[len(ps)-1]
-				ix.postings[t] = ps[:len(ps)-1]
-				break
-			}
+	d.eachTerm(func(t uint32, _ float64) {
+		pl := &ix.postings[t]
+		if i := slices.Index(pl.slots, slot); i >= 0 {
+			last := len(pl.slots) - 1
+			pl.slots[i], pl.tfs[i] = pl.slots[last], pl.tfs[last]
+			pl.slots, pl.tfs = pl.slots[:last], pl.tfs[:last]
 		}
-	}
+	})
 	ix.totalLen -= float64(d.length)
 	delete(ix.byID, d.id)
 	ix.slots[slot] = nil
@@ -238,10 +274,8 @@ func (ix *Index) Related(id int64, max int) []Hit {
 		return nil
 	}
 	q := ix.slots[slot]
-	query := make(map[uint32]float64, len(q.terms))
-	for i, t := range q.terms {
-		query[t] = float64(q.tfs[i])
-	}
+	query := make(map[uint32]float64, len(q.tfs))
+	q.eachTerm(func(t uint32, tf float64) { query[t] = tf })
 	first, matched := ix.rank(slot, query)
 	// Only entries that share at least two telling words with this one can
 	// be related: one word in common is a coincidence. A headline without
@@ -324,19 +358,19 @@ func (ix *Index) rank(self uint32, query map[uint32]float64) ([]Hit, map[int64]i
 	selfScore := 0.0
 	for _, t := range terms {
 		qw := query[t]
-		ps := ix.postings[t]
-		df := len(ps)
+		pl := ix.postings[t]
+		df := len(pl.slots)
 		if df < 2 || df > maxDF {
 			continue // only in one entry, or in too many to tell entries apart
 		}
 		idf := math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
-		for _, p := range ps {
-			s := idf * qw * ix.bm25(float64(p.tf), float64(ix.slots[p.slot].length), avgLen)
-			if p.slot == self {
+		for i, slot := range pl.slots {
+			s := idf * qw * ix.bm25(dequantize(pl.tfs[i]), float64(ix.slots[slot].length), avgLen)
+			if slot == self {
 				selfScore += s
 			} else {
-				scores[p.slot] += s
-				matched[p.slot]++
+				scores[slot] += s
+				matched[slot]++
 			}
 		}
 	}
@@ -386,9 +420,7 @@ func (ix *Index) expand(query map[uint32]float64, top []Hit, qLen float64) {
 	for _, h := range top {
 		d := ix.slots[ix.byID[h.ID]]
 		scale := w * qLen / float64(d.length)
-		for i, t := range d.terms {
-			extra[t] += scale * float64(d.tfs[i])
-		}
+		d.eachTerm(func(t uint32, tf float64) { extra[t] += scale * tf })
 	}
 	n := float64(len(ix.byID))
 	type weighted struct {
@@ -397,7 +429,7 @@ func (ix *Index) expand(query map[uint32]float64, top []Hit, qLen float64) {
 	}
 	list := make([]weighted, 0, len(extra))
 	for t, v := range extra {
-		df := float64(len(ix.postings[t]))
+		df := float64(len(ix.postings[t].slots))
 		list = append(list, weighted{t, v * math.Log(1+(n-df+0.5)/(df+0.5))})
 	}
 	slices.SortFunc(list, func(a, b weighted) int {
