@@ -15,6 +15,7 @@ package related
 import (
 	"cmp"
 	"encoding/binary"
+	"hash/fnv"
 	"math"
 	"slices"
 	"sync"
@@ -116,6 +117,15 @@ func (d *doc) eachTerm(fn func(t uint32, tf float64)) {
 	}
 }
 
+// termHash is a term's key in the vocabulary: 64 bits, so that two of the
+// millions of terms of a large archive share one with odds of about 1 in
+// 10^7, and a collision would only make two words one.
+func termHash(t string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(t))
+	return h.Sum64()
+}
+
 // A term's weighted frequency is kept in a byte, in steps of 1/tfScale:
 // frequencies are 1 + ln(count), so a byte reaches counts in the
 // thousands.
@@ -134,14 +144,14 @@ type Index struct {
 	slots    []*doc // by slot; nil when free
 	free     []uint32
 	byID     map[int64]uint32
-	termIDs  map[string]uint32
+	termIDs  map[uint64]uint32 // by hash of the term: the words themselves are not kept
 	postings []postingList // by term id
 	totalLen float64
 }
 
 // New returns an empty Index.
 func New(cfg Config) *Index {
-	return &Index{cfg: cfg.withDefaults(), byID: map[int64]uint32{}, termIDs: map[string]uint32{}}
+	return &Index{cfg: cfg.withDefaults(), byID: map[int64]uint32{}, termIDs: map[uint64]uint32{}}
 }
 
 // Len returns how many entries the index holds.
@@ -200,10 +210,11 @@ func (ix *Index) AddPrepared(p Prepared) {
 	terms := make([]weighted, 0, len(weights))
 	for t, w := range weights {
 		w = 1 + float32(math.Log(float64(w))) // sublinear: the tenth use of a word says less than the second
-		id, ok := ix.termIDs[t]
+		h := termHash(t)
+		id, ok := ix.termIDs[h]
 		if !ok {
 			id = uint32(len(ix.postings))
-			ix.termIDs[t] = id
+			ix.termIDs[h] = id
 			ix.postings = append(ix.postings, postingList{})
 		}
 		q := quantize(float64(w))
