@@ -58,3 +58,14 @@ func TestNewestItems(t *testing.T) {
 		t.Error("NewestItems reordered its argument")
 	}
 }
+
+func TestTombstoneAge(t *testing.T) {
+	day := 24 * time.Hour
+	for _, tt := range []struct{ retention, want time.Duration }{
+		{0, 180 * day}, {30 * day, 180 * day}, {90 * day, 180 * day}, {365 * day, 730 * day},
+	} {
+		if got := TombstoneAge(tt.retention); got != tt.want {
+			t.Errorf("TombstoneAge(%v) = %v, want %v", tt.retention, got, tt.want)
+		}
+	}
+}

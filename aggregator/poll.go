@@ -455,6 +455,27 @@ func (p *Poller) Prune(ctx context.Context, retention time.Duration, keep int) (
 	return len(ids), nil
 }
 
+// TombstoneAge is how long a pruned or filtered entry's key is remembered:
+// twice the retention, and at least 180 days (feeds rarely list an item
+// that long); with retention 0 (no age limit), 180 days.
+func TombstoneAge(retention time.Duration) time.Duration {
+	return max(2*retention, 180*24*time.Hour)
+}
+
+// PruneTombstones forgets the keys of entries pruned or filtered longer
+// than TombstoneAge(retention) ago.
+func (p *Poller) PruneTombstones(ctx context.Context, retention time.Duration) (int64, error) {
+	n, err := p.store.PruneTombstones(ctx, p.now().UTC().Add(-TombstoneAge(retention)))
+	if err != nil {
+		p.log.Error("retention", "err", err)
+		return 0, err
+	}
+	if n > 0 {
+		p.log.Info("retention", "tombstones_forgotten", n)
+	}
+	return n, nil
+}
+
 // forget removes deleted entries from the indexes.
 func (p *Poller) forget(ids []int64) {
 	for _, id := range ids {

@@ -101,12 +101,17 @@ func (s *Scheduler) tick(targets []Target) {
 	s.cycle(targets)
 }
 
-// prune applies the retention policy; retention 0 keeps entries of any age
-// (max_per_source still bounds each source).
+// prune applies the retention policy, and forgets old tombstones;
+// retention 0 keeps entries of any age (max_per_source still bounds each
+// source).
 func (s *Scheduler) prune() {
-	if s.ctx.Err() == nil && s.retention > 0 {
+	if s.ctx.Err() != nil {
+		return
+	}
+	if s.retention > 0 {
 		s.poller.Prune(s.ctx, s.retention, s.keep)
 	}
+	s.poller.PruneTombstones(s.ctx, s.retention)
 }
 
 // Stop stops the schedule, cancels the fetches in flight and waits for the

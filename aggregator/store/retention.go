@@ -20,6 +20,18 @@ func (s *Store) Prune(ctx context.Context, now, cutoff time.Time, keep int) ([]i
 		WHERE at < ? AND rank > ?`, cutoff.Unix(), keep)
 }
 
+// PruneTombstones forgets the tombstones left before before, so that the
+// table of pruned and filtered keys does not grow for ever. A feed that
+// still lists such an item brings it back once (as an old entry, which
+// retention prunes again); a filtered one is filtered again.
+func (s *Store) PruneTombstones(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.writer.ExecContext(ctx, `DELETE FROM tombstones WHERE pruned_at < ?`, before.Unix())
+	if err != nil {
+		return 0, fmt.Errorf("prune tombstones: %w", err)
+	}
+	return res.RowsAffected()
+}
+
 // Cap deletes the entries of the source with id sourceID beyond its newest
 // max, whatever their age, leaving tombstones like Prune. It bounds what a
 // source can add between two daily prunes: a feed that lists thousands of

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -129,5 +130,30 @@ func TestInactiveSourcesLeaveTheFeeds(t *testing.T) {
 	}
 	if n, _ := st.CountEntries(ctx); n != 2 {
 		t.Errorf("entries of the removed source were deleted: %d left", n)
+	}
+}
+
+func TestPruneTombstonesForgetsOnlyOldOnes(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "t.db")
+	st := open(t, path)
+	if err := st.SyncSources(ctx, []store.SourceConfig{{URL: "a", Location: "file:///a"}}); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	db := raw(t, path)
+	for i, age := range []time.Duration{time.Hour, 100 * 24 * time.Hour, 200 * 24 * time.Hour, 400 * 24 * time.Hour} {
+		if _, err := db.Exec(`INSERT INTO tombstones (source_id, key, pruned_at) SELECT id, ?, ? FROM sources`, fmt.Sprint("k", i), now.Add(-age).Unix()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := st.PruneTombstones(ctx, now.Add(-180*24*time.Hour))
+	if err != nil || n != 2 {
+		t.Fatalf("PruneTombstones = %d, %v; want the 2 older than 180 days", n, err)
+	}
+	var left int
+	db.QueryRow(`SELECT count(*) FROM tombstones`).Scan(&left)
+	if left != 2 {
+		t.Errorf("%d tombstones left, want 2", left)
 	}
 }
