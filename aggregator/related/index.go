@@ -145,7 +145,7 @@ type Index struct {
 	free     []uint32
 	byID     map[int64]uint32
 	termIDs  map[uint64]uint32 // by hash of the term: the words themselves are not kept
-	postings []postingList // by term id
+	postings []postingList     // by term id
 	totalLen float64
 }
 
