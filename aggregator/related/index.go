@@ -146,7 +146,17 @@ type Index struct {
 	byID     map[int64]uint32
 	termIDs  map[uint64]uint32 // by hash of the term: the words themselves are not kept
 	postings []postingList     // by term id
+	hashes   []uint64          // by term id: its hash, to forget it when no entry has it
+	freeIDs  []uint32          // term ids no entry has, for reuse
 	totalLen float64
+}
+
+// Terms returns how many distinct terms the index holds: the terms of the
+// entries it has, no more (a term is forgotten with its last entry).
+func (ix *Index) Terms() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.termIDs)
 }
 
 // New returns an empty Index.
@@ -213,9 +223,15 @@ func (ix *Index) AddPrepared(p Prepared) {
 		h := termHash(t)
 		id, ok := ix.termIDs[h]
 		if !ok {
-			id = uint32(len(ix.postings))
+			if n := len(ix.freeIDs); n > 0 {
+				id, ix.freeIDs = ix.freeIDs[n-1], ix.freeIDs[:n-1]
+				ix.hashes[id] = h
+			} else {
+				id = uint32(len(ix.postings))
+				ix.postings = append(ix.postings, postingList{})
+				ix.hashes = append(ix.hashes, h)
+			}
 			ix.termIDs[h] = id
-			ix.postings = append(ix.postings, postingList{})
 		}
 		q := quantize(float64(w))
 		terms = append(terms, weighted{id, q})
@@ -262,6 +278,11 @@ func (ix *Index) removeSlot(slot uint32) {
 			last := len(pl.slots) - 1
 			pl.slots[i], pl.tfs[i] = pl.slots[last], pl.tfs[last]
 			pl.slots, pl.tfs = pl.slots[:last], pl.tfs[:last]
+		}
+		if len(pl.slots) == 0 { // the term's last entry: forget the term
+			*pl = postingList{}
+			delete(ix.termIDs, ix.hashes[t])
+			ix.freeIDs = append(ix.freeIDs, t)
 		}
 	})
 	ix.totalLen -= float64(d.length)

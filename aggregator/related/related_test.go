@@ -127,3 +127,27 @@ func TestSharedCategoriesLift(t *testing.T) {
 		t.Errorf("shared category did not lift: %.3f → %.3f", p, l)
 	}
 }
+
+// The index forgets a term with the last entry that has it, so that its
+// vocabulary follows the entries it holds, not every word ever seen.
+func TestTermsAreForgottenWithTheirEntries(t *testing.T) {
+	ix := New(Config{})
+	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	ix.Add(Doc{ID: 1, Title: "Salmon ladder opens", Text: "The weir ladder carried salmon upstream.", At: at})
+	ix.Add(Doc{ID: 2, Title: "三峡水库开始泄洪", Text: "下游各地正在做好防汛准备。", At: at})
+	both := ix.Terms()
+	ix.Remove(1)
+	one := ix.Terms()
+	if one == 0 || one >= both {
+		t.Fatalf("terms: %d with both entries, %d after removing one", both, one)
+	}
+	ix.Add(Doc{ID: 3, Title: "Salmon ladder opens", Text: "The weir ladder carried salmon upstream.", At: at})
+	if got := ix.Terms(); got != both {
+		t.Errorf("terms: %d after adding the English entry back, want %d", got, both)
+	}
+	ix.Remove(2)
+	ix.Remove(3)
+	if got := ix.Terms(); got != 0 {
+		t.Errorf("%d terms left in an empty index", got)
+	}
+}
