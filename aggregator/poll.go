@@ -196,12 +196,15 @@ func (p *Poller) addMissingDedupKeys(ctx context.Context) error {
 // Poll polls one source now, whatever its back-off, and records the outcome.
 // If the source is already being polled it is skipped.
 func (p *Poller) Poll(ctx context.Context, t Target) Result {
-	return p.pollOne(ctx, t, true)
+	return p.pollOne(ctx, t, true, nil)
 }
 
 // pollOne claims the source, loads its state and, when it is due (or force
 // is set), polls it within the per-host limit.
-func (p *Poller) pollOne(ctx context.Context, t Target, force bool) Result {
+//
+// An unchanged poll is added to batch, when there is one, to be written
+// with the others of its cycle; else it is written at once.
+func (p *Poller) pollOne(ctx context.Context, t Target, force bool, batch *unchangedBatch) Result {
 	skip := Result{Source: t.Source.URL, Outcome: Skipped}
 	if ctx.Err() != nil || !p.pool.claim(t.Source.URL) {
 		return skip
@@ -225,7 +228,7 @@ func (p *Poller) pollOne(ctx context.Context, t Target, force bool) Result {
 	defer func() { <-sem }()
 
 	start := time.Now()
-	res := p.pollSafely(ctx, t, st)
+	res := p.pollSafely(ctx, t, st, batch)
 	res.Source = t.Source.URL
 	res.Duration = time.Since(start)
 	attrs := []any{"source", redact.URL(t.Source.URL), "outcome", res.Outcome, "new", res.Counts.New,
@@ -241,14 +244,14 @@ func (p *Poller) pollOne(ctx context.Context, t Target, force bool) Result {
 // pollSafely is poll, with a panic turned into the source's failure: bytes
 // from outside must never end the daemon, whatever bug they find. The stack
 // goes to the log so that the bug can be fixed.
-func (p *Poller) pollSafely(ctx context.Context, t Target, st store.SourceState) (res Result) {
+func (p *Poller) pollSafely(ctx context.Context, t Target, st store.SourceState, batch *unchangedBatch) (res Result) {
 	defer func() {
 		if v := recover(); v != nil {
 			p.log.Error("panic while polling a source", "source", redact.URL(t.Source.URL), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 			res = p.failed(ctx, t, st, p.now().UTC(), fmt.Errorf("internal error while reading this feed (panic: %v)", v))
 		}
 	}()
-	return p.poll(ctx, t, st)
+	return p.poll(ctx, t, st, batch)
 }
 
 // failed records err as the source's failure at time at, backing it off.
@@ -265,7 +268,7 @@ func (p *Poller) failed(ctx context.Context, t Target, st store.SourceState, at 
 
 // poll runs fetch → parse → normalise → store for one source whose stored
 // state is st.
-func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Result {
+func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch *unchangedBatch) Result {
 	at := p.now().UTC()
 	fail := func(err error) Result { return p.failed(ctx, t, st, at, err) }
 
@@ -279,12 +282,12 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState) Resul
 			// Nothing will ever be stored while the server keeps doing this.
 			notice = "the server answered 304 Not Modified to a request that carried no validator: nothing could be stored"
 		}
-		return p.unchanged(ctx, t, at, resp, NotModified, notice)
+		return p.unchanged(ctx, t, at, resp, NotModified, notice, batch)
 	}
 	sum := sha256.Sum256(resp.Body)
 	bodyHash := hex.EncodeToString(sum[:])
 	if bodyHash == st.BodyHash {
-		return p.unchanged(ctx, t, at, resp, Unchanged, "")
+		return p.unchanged(ctx, t, at, resp, Unchanged, "", batch)
 	}
 
 	parsed, err := p.parse(resp.Body, resp.ContentType, t.Source.Encoding)
@@ -429,8 +432,11 @@ func sketch(entries []entry.Entry) []dedup.Sketch {
 	return out
 }
 
-func (p *Poller) unchanged(ctx context.Context, t Target, at time.Time, resp *fetch.Response, o Outcome, notice string) Result {
-	if err := p.store.RecordUnchanged(context.WithoutCancel(ctx), t.Source.URL, at, resp.ETag, resp.LastModified, at, notice); err != nil {
+func (p *Poller) unchanged(ctx context.Context, t Target, at time.Time, resp *fetch.Response, o Outcome, notice string, batch *unchangedBatch) Result {
+	u := store.Unchanged{URL: t.Source.URL, At: at, ETag: resp.ETag, LastModified: resp.LastModified, Next: at, Notice: notice}
+	if batch != nil {
+		batch.add(u)
+	} else if err := p.store.RecordUnchanged(context.WithoutCancel(ctx), u); err != nil {
 		return Result{Outcome: Failed, Err: err}
 	}
 	res := Result{Outcome: o}
@@ -439,6 +445,20 @@ func (p *Poller) unchanged(ctx context.Context, t Target, at time.Time, resp *fe
 		p.log.Warn("notice", "source", redact.URL(t.Source.URL), "notice", notice)
 	}
 	return res
+}
+
+// unchangedBatch gathers the unchanged polls of a cycle, so that they are
+// written in one transaction when it ends. Nothing is lost if it never is:
+// the source keeps its validators and is polled again.
+type unchangedBatch struct {
+	mu    sync.Mutex
+	polls []store.Unchanged
+}
+
+func (b *unchangedBatch) add(u store.Unchanged) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.polls = append(b.polls, u)
 }
 
 // Prune applies the retention policy: entries older than retention go,

@@ -295,3 +295,33 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
+
+// The unchanged polls of a cycle are written together when it ends: each
+// source's poll time and validators are recorded all the same.
+func TestPollAllRecordsUnchangedSourcesTogether(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	var urls []string
+	for range 3 {
+		srv := &validatingServer{}
+		srv.set(readFeed(t, "rss.xml"), `"v1"`)
+		ts := httptest.NewServer(srv)
+		defer ts.Close()
+		urls = append(urls, ts.URL+"/feed.xml")
+	}
+	targets := e.sources(urls...)
+	e.poller.PollAll(context.Background(), targets, true)
+	second := e.clock.Now().Add(15 * time.Minute)
+	e.clock.Set(second)
+	for i, r := range e.poller.PollAll(context.Background(), targets, true) {
+		if r.Outcome != aggregator.NotModified {
+			t.Fatalf("source %d: %+v", i, r)
+		}
+		st, err := e.store.Source(context.Background(), urls[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !st.LastPoll.Equal(second.Truncate(time.Second)) || st.ETag != `"v1"` {
+			t.Errorf("source %d: last poll %v, ETag %q; want %v, \"v1\"", i, st.LastPoll, st.ETag, second)
+		}
+	}
+}

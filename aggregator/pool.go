@@ -57,14 +57,18 @@ func (p *pool) hostSlot(location string) chan struct{} {
 // PollAll polls targets with the worker pool and returns one result per
 // target, in the order given. Unless force is set, a source whose back-off
 // has not expired is skipped. A source already being polled is skipped.
+//
+// The sources that are unchanged (304, or the same body) are recorded
+// together, in one transaction, when all have been polled.
 func (p *Poller) PollAll(ctx context.Context, targets []Target, force bool) []Result {
 	results := make([]Result, len(targets))
+	batch := &unchangedBatch{}
 	work := make(chan int)
 	var wg sync.WaitGroup
 	for range min(p.pool.workers, len(targets)) {
 		wg.Go(func() {
 			for i := range work {
-				results[i] = p.pollOne(ctx, targets[i], force)
+				results[i] = p.pollOne(ctx, targets[i], force, batch)
 			}
 		})
 	}
@@ -73,5 +77,15 @@ func (p *Poller) PollAll(ctx context.Context, targets []Target, force bool) []Re
 	}
 	close(work)
 	wg.Wait()
+	if len(batch.polls) > 0 {
+		if err := p.store.RecordUnchangedAll(context.WithoutCancel(ctx), batch.polls); err != nil {
+			p.log.Error("record unchanged polls", "sources", len(batch.polls), "err", err)
+			for i := range results {
+				if results[i].Outcome == NotModified || results[i].Outcome == Unchanged {
+					results[i] = Result{Source: results[i].Source, Outcome: Failed, Err: err}
+				}
+			}
+		}
+	}
 	return results
 }

@@ -153,16 +153,57 @@ func (s *Store) RecordFailure(ctx context.Context, url string, at time.Time, rea
 	return nil
 }
 
-// RecordUnchanged notes a successful poll that brought nothing new (a 304,
-// or a body identical to the last one). A non-empty notice replaces the
-// source's notices; an empty one leaves those of the last parsed body.
-func (s *Store) RecordUnchanged(ctx context.Context, url string, at time.Time, etag, lastModified string, next time.Time, notice string) error {
-	_, err := s.writer.ExecContext(ctx, `
-		UPDATE sources SET last_poll = ?, last_success = ?, last_error = '', failures = 0, next_poll = ?,
-			etag = ?, last_modified = ?, notices = CASE WHEN ? = '' THEN notices ELSE ? END
-		WHERE url = ?`, at.Unix(), at.Unix(), next.Unix(), etag, lastModified, notice, notice, url)
+// Unchanged is a successful poll that brought nothing new (a 304, or a body
+// identical to the last one).
+type Unchanged struct {
+	URL          string // the source, as configured
+	At           time.Time
+	ETag         string
+	LastModified string
+	Next         time.Time
+	// Notice, when not empty, replaces the source's notices; an empty one
+	// leaves those of the last parsed body.
+	Notice string
+}
+
+const recordUnchangedSQL = `
+	UPDATE sources SET last_poll = ?, last_success = ?, last_error = '', failures = 0, next_poll = ?,
+		etag = ?, last_modified = ?, notices = CASE WHEN ? = '' THEN notices ELSE ? END
+	WHERE url = ?`
+
+func unchangedArgs(u Unchanged) []any {
+	return []any{u.At.Unix(), u.At.Unix(), u.Next.Unix(), u.ETag, u.LastModified, u.Notice, u.Notice, u.URL}
+}
+
+// RecordUnchanged records one unchanged poll.
+func (s *Store) RecordUnchanged(ctx context.Context, u Unchanged) error {
+	if _, err := s.writer.ExecContext(ctx, recordUnchangedSQL, unchangedArgs(u)...); err != nil {
+		return fmt.Errorf("record poll of %s: %w", u.URL, err)
+	}
+	return nil
+}
+
+// RecordUnchangedAll records many unchanged polls in one transaction: a
+// cycle in which a thousand feeds answer 304 costs one commit, not a
+// thousand.
+func (s *Store) RecordUnchangedAll(ctx context.Context, polls []Unchanged) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("record poll of %s: %w", url, err)
+		return fmt.Errorf("record unchanged polls: %w", err)
+	}
+	defer tx.Rollback()
+	stmt, err := tx.PrepareContext(ctx, recordUnchangedSQL)
+	if err != nil {
+		return fmt.Errorf("record unchanged polls: %w", err)
+	}
+	defer stmt.Close()
+	for _, u := range polls {
+		if _, err := stmt.ExecContext(ctx, unchangedArgs(u)...); err != nil {
+			return fmt.Errorf("record poll of %s: %w", u.URL, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("record unchanged polls: %w", err)
 	}
 	return nil
 }
