@@ -233,10 +233,15 @@ func (p *Poller) pollOne(ctx context.Context, t Target, force bool, batch *uncha
 	res.Duration = time.Since(start)
 	attrs := []any{"source", redact.URL(t.Source.URL), "outcome", res.Outcome, "new", res.Counts.New,
 		"updated", res.Counts.Updated, "ms", res.Duration.Milliseconds()}
-	if res.Err != nil {
+	// One line per source when something changed or failed; the cycle's
+	// own line counts the rest.
+	switch {
+	case res.Err != nil:
 		p.log.Warn("poll", append(attrs, "err", res.Err)...)
-	} else {
+	case res.Counts.New+res.Counts.Updated+res.Counts.Filtered > 0:
 		p.log.Info("poll", attrs...)
+	default:
+		p.log.Debug("poll", attrs...)
 	}
 	return res
 }
