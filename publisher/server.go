@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -86,6 +87,7 @@ type rendered struct {
 	etag       string // of body; the gzipped variant adds "-gz"
 	modified   time.Time
 	ctype      string
+	hdr        headerValues
 }
 
 // Server is the HTTP handler for the published feeds.
@@ -195,20 +197,69 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, format, category 
 		return
 	}
 	h := w.Header()
-	h.Set("Content-Type", out.ctype)
-	h.Set("Vary", "Accept-Encoding")
-	h.Set("Cache-Control", "public, max-age=60")
+	h["Content-Type"] = out.hdr.ctype
+	h["Vary"] = varyAcceptEncoding
+	h["Cache-Control"] = cachePublic60
 	for k, v := range out.headers {
 		h.Set(k, v)
 	}
-	body, etag := out.body, out.etag
+	body, etag := out.body, out.hdr.etag
 	if acceptsGzip(r) {
-		body, etag = out.gz, strings.TrimSuffix(out.etag, `"`)+`-gz"`
-		h.Set("Content-Encoding", "gzip")
+		body, etag = out.gz, out.hdr.gzETag
+		h["Content-Encoding"] = contentEncodingGzip
 	}
-	h.Set("ETag", etag)
-	// ServeContent answers If-None-Match and If-Modified-Since with 304.
-	http.ServeContent(w, r, "", out.modified, bytes.NewReader(body))
+	h["Etag"] = etag
+	if r.Header.Get("Range") != "" {
+		http.ServeContent(w, r, "", out.modified, bytes.NewReader(body))
+		return
+	}
+	// The common case, without ServeContent's range and sniffing work:
+	// the bytes are ready, and so are their validators.
+	h["Last-Modified"] = out.hdr.lastModified
+	if notModified(r, etag[0], out.modified) {
+		delete(h, "Content-Type")
+		delete(h, "Content-Encoding")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+// Header values shared by every response (net/http only reads them).
+var (
+	varyAcceptEncoding  = []string{"Accept-Encoding"}
+	cachePublic60       = []string{"public, max-age=60"}
+	contentEncodingGzip = []string{"gzip"}
+)
+
+// headerValues are a rendering's header values, made once per rendering.
+type headerValues struct {
+	ctype, etag, gzETag, lastModified []string
+}
+
+// notModified reports whether the request's validators match: any of its
+// If-None-Match ETags (weakly compared), else an If-Modified-Since no
+// earlier than modified (RFC 9110 §13.2.2).
+func notModified(r *http.Request, etag string, modified time.Time) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for _, t := range strings.Split(inm, ",") {
+			t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+			if t == "*" || t == strings.TrimPrefix(etag, "W/") {
+				return true
+			}
+		}
+		return false
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
+		if t, err := http.ParseTime(ims); err == nil {
+			return !modified.Truncate(time.Second).After(t)
+		}
+	}
+	return false
 }
 
 // categoryCounts returns the categories and their entry counts, queried
@@ -295,6 +346,12 @@ func (s *Server) render(ctx context.Context, format, category string) (*rendered
 		// change (a removed source takes its newer entries with it).
 		if prev := e.out; prev != nil && prev.etag != out.etag && !out.modified.After(prev.modified) {
 			out.modified = now.UTC().Truncate(time.Second)
+		}
+		out.hdr = headerValues{
+			ctype:        []string{out.ctype},
+			etag:         []string{out.etag},
+			gzETag:       []string{strings.TrimSuffix(out.etag, `"`) + `-gz"`},
+			lastModified: []string{out.modified.UTC().Format(http.TimeFormat)},
 		}
 		e.out = out
 		s.mu.Unlock()
