@@ -324,11 +324,25 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch
 	if t.Categories != nil {
 		t.Categories.categorizeEntries(t.Source.URL, sourceName(t.Source, st, parsed.Feed.Title), entries)
 	}
-	sketches := sketch(entries)
+	// Entries stored before as they are now are left alone: the store
+	// keeps them as they were, so sketching them, preparing their related
+	// terms or looking for their duplicates again would be wasted.
+	// (A changed one is sketched and indexed again; whether it is a
+	// duplicate was decided when it was first stored.)
+	stored, err := p.store.StoredHashes(ctx, st.ID, entryKeys(entries))
+	if err != nil {
+		return fail(err)
+	}
+	work := make([]bool, len(entries)) // new or changed, and not filtered
+	for i, e := range entries {
+		hash, seen := stored[e.Key]
+		work[i] = !e.Filtered && (!seen || hash != e.Hash)
+	}
+	sketches := sketch(entries, work)
 	prepared := make([]related.Prepared, len(entries))
 	for i := range entries {
 		e := &entries[i]
-		if !e.Filtered && p.related != nil {
+		if work[i] && p.related != nil {
 			prepared[i] = p.related.Prepare(related.Doc{Title: e.Title, Text: e.ContentText, At: e.PublishedOr(at), Categories: slugs(e.Categories)})
 		}
 	}
@@ -348,7 +362,7 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch
 	since := at.Add(-p.dedupWindow)
 	for i := range entries {
 		e := &entries[i]
-		if e.Filtered || p.dedupWindow <= 0 {
+		if _, seen := stored[e.Key]; !work[i] || seen || p.dedupWindow <= 0 {
 			continue
 		}
 		doc := dedup.Doc{Source: st.ID, URL: e.URL, Sketch: sketches[i]}
@@ -420,12 +434,12 @@ func slugs(cats []entry.Category) []string {
 	return out
 }
 
-// sketch computes the text sketch of each entry, for duplicate detection,
-// and stores it encoded in the entry.
-func sketch(entries []entry.Entry) []dedup.Sketch {
+// sketch computes the text sketch of each entry with work[i] set, for
+// duplicate detection, and stores it encoded in the entry with its keys.
+func sketch(entries []entry.Entry, work []bool) []dedup.Sketch {
 	out := make([]dedup.Sketch, len(entries))
 	for i := range entries {
-		if entries[i].Filtered {
+		if !work[i] {
 			continue
 		}
 		if s, ok := dedup.NewSketch(entries[i].ContentText); ok {
@@ -433,6 +447,14 @@ func sketch(entries []entry.Entry) []dedup.Sketch {
 			entries[i].Sketch, _ = s.MarshalBinary()
 			entries[i].DedupKeys = dedup.Keys(s)
 		}
+	}
+	return out
+}
+
+func entryKeys(entries []entry.Entry) []string {
+	out := make([]string, len(entries))
+	for i, e := range entries {
+		out[i] = e.Key
 	}
 	return out
 }

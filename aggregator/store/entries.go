@@ -239,8 +239,8 @@ func (s *Store) EachText(ctx context.Context, since time.Time, fn func(Text)) er
 	return nil
 }
 
-// Fingerprinted is a recent entry with its text sketch, for rebuilding the
-// duplicate index at start.
+// Fingerprinted is a recent entry with its text sketch, for giving a
+// database written before duplicate keys were kept its keys.
 type Fingerprinted struct {
 	RowID     int64
 	SourceID  int64
@@ -421,6 +421,28 @@ func (s *Store) NextRelease(ctx context.Context, now time.Time) (t time.Time, ok
 		return time.Time{}, false, err
 	}
 	return fromUnix(next.Int64), true, nil
+}
+
+// StoredHashes returns, for those of keys that the source with row id
+// sourceID has stored, the hash of what was stored, so that a poll can skip
+// the work on entries that did not change.
+func (s *Store) StoredHashes(ctx context.Context, sourceID int64, keys []string) (map[string]string, error) {
+	rows, err := s.reader.QueryContext(ctx, `
+		SELECT key, hash FROM entries WHERE source_id = ? AND key IN (SELECT value FROM json_each(?))`,
+		sourceID, jsonStrings(keys))
+	if err != nil {
+		return nil, fmt.Errorf("stored entries: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var key, hash string
+		if err := rows.Scan(&key, &hash); err != nil {
+			return nil, fmt.Errorf("stored entries: %w", err)
+		}
+		out[key] = hash
+	}
+	return out, rows.Err()
 }
 
 // ContentText returns the plain text of the entry with row id, for
