@@ -15,6 +15,7 @@ import (
 	"math/rand/v2"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tributary/tributary/aggregator/dedup"
@@ -82,6 +83,12 @@ type Poller struct {
 	dedupWindow time.Duration
 
 	related *related.Index
+	// relatedLoaded is false while LoadRelated fills the index: until it
+	// is done stored hints are used as they are, and none are computed.
+	relatedLoaded atomic.Bool
+	// keepHints says whether computed hints are stored (not when another
+	// process owns the database).
+	keepHints bool
 
 	// parse is parse.Parse; tests replace it to make a poll panic.
 	parse func(body []byte, contentType, encoding string) (*parse.Result, error)
@@ -100,7 +107,18 @@ type PollerOptions struct {
 	// NoRelated leaves the related-entries index out (related.max: 0),
 	// and the memory and time it costs.
 	NoRelated bool
+	// RelatedEntries bounds the related-entries index: it holds the newest
+	// this many entries (default DefaultRelatedEntries).
+	RelatedEntries int
+	// HintsReadOnly computes related entries without storing them, for a
+	// process that only reads a database another one owns.
+	HintsReadOnly bool
 }
+
+// DefaultRelatedEntries is how many of the newest entries the
+// related-entries index holds by default: about 2 KB each on realistic
+// feeds (BENCHMARKS.md), so some 20 MB.
+const DefaultRelatedEntries = 10000
 
 // NewPoller returns a Poller. Call LoadIndexes before polling a database
 // that already holds entries.
@@ -108,7 +126,7 @@ func NewPoller(st *store.Store, f *fetch.Fetcher, opts PollerOptions) *Poller {
 	if opts.RelatedWindow == 0 {
 		opts.RelatedWindow = 30 * 24 * time.Hour
 	}
-	return &Poller{
+	p := &Poller{
 		store:       st,
 		fetcher:     f,
 		normalizer:  normalize.New(),
@@ -117,24 +135,23 @@ func NewPoller(st *store.Store, f *fetch.Fetcher, opts PollerOptions) *Poller {
 		pool:        newPool(opts.Workers, opts.PerHost),
 		dedupWindow: opts.DedupWindow,
 
-		related: relatedIndex(opts),
-		parse:   parse.Parse,
+		related:   relatedIndex(opts),
+		keepHints: !opts.HintsReadOnly,
+		parse:     parse.Parse,
 	}
+	p.relatedLoaded.Store(true) // nothing to load until LoadRelated says so
+	return p
 }
 
 func relatedIndex(opts PollerOptions) *related.Index {
 	if opts.NoRelated {
 		return nil
 	}
-	return related.New(related.Config{Window: opts.RelatedWindow})
-}
-
-// Related returns up to max entries related to the entry with row id.
-func (p *Poller) Related(id int64, max int) []related.Hit {
-	if p.related == nil {
-		return nil
+	size := opts.RelatedEntries
+	if size == 0 {
+		size = DefaultRelatedEntries
 	}
-	return p.related.Related(id, max)
+	return related.New(related.Config{Window: opts.RelatedWindow, MaxEntries: size})
 }
 
 // LoadIndexes prepares the indexes: PrepareDuplicates, then LoadRelated.
@@ -152,17 +169,41 @@ func (p *Poller) PrepareDuplicates(ctx context.Context) error {
 	return p.addMissingDedupKeys(ctx)
 }
 
-// LoadRelated fills the related-entries index from the store: every stored
-// entry of an active source (retention bounds them), since the feeds may
-// show entries of any age and their hints must not change with a restart.
-// It may run while polls add entries; until it ends, hints are missing.
+// LoadRelated fills the related-entries index from the store with the
+// newest entries of active sources, as many as it holds. It may run while
+// polls add entries; until it ends, stored hints are used as they are and
+// entries without any have none.
 func (p *Poller) LoadRelated(ctx context.Context) error {
 	if p.related == nil {
 		return nil
 	}
-	return p.store.EachText(ctx, time.Time{}, func(t store.Text) {
-		p.related.Add(related.Doc{ID: t.RowID, Title: t.Title, Text: t.Text, At: t.At, Group: t.DuplicateOf, Categories: t.Categories})
+	p.relatedLoaded.Store(false)
+	return p.loadRelated(ctx)
+}
+
+// StartLoadingRelated runs LoadRelated in the background and returns
+// at once; the channel gives its result. Until then, hints are as stored.
+func (p *Poller) StartLoadingRelated(ctx context.Context) <-chan error {
+	done := make(chan error, 1)
+	if p.related == nil {
+		done <- nil
+		return done
+	}
+	p.relatedLoaded.Store(false)
+	go func() { done <- p.loadRelated(ctx) }()
+	return done
+}
+
+func (p *Poller) loadRelated(ctx context.Context) error {
+	err := p.store.EachText(ctx, p.related.MaxEntries(), func(t store.Text) {
+		if !p.related.Has(t.RowID) { // a poll may have added it since
+			p.related.Add(related.Doc{ID: t.RowID, Title: t.Title, Text: t.Text, At: t.At, Group: t.DuplicateOf, Categories: t.Categories})
+		}
 	})
+	if err == nil {
+		p.relatedLoaded.Store(true)
+	}
+	return err
 }
 
 // addMissingDedupKeys gives the entries of the last dedup window their

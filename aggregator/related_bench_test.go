@@ -94,7 +94,7 @@ func BenchmarkRelatedRebuild100k(b *testing.B) {
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		texts, err := st.TextsSince(ctx, time.Time{})
+		texts, err := st.Texts(ctx, 0)
 		if err != nil {
 			b.Fatal(err)
 		}

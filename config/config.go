@@ -87,6 +87,9 @@ type Related struct {
 	Max       int      `yaml:"max"`        // hints per entry, 0 to 20
 	Window    Duration `yaml:"window"`     // how far apart in time related entries may be
 	InContent *bool    `yaml:"in_content"` // append a "Related" list to republished content
+	// IndexEntries is how many of the newest entries the related-entries
+	// index holds in memory; older entries keep the hints stored for them.
+	IndexEntries int `yaml:"index_entries"`
 }
 
 // ShowInContent reports whether the "Related" list goes in the content.
@@ -142,6 +145,7 @@ const (
 	DefaultDedupWindow   = 7 * 24 * time.Hour
 	DefaultRelatedMax    = 5
 	DefaultRelatedWindow = 30 * 24 * time.Hour
+	DefaultRelatedIndex  = 10000
 	DefaultTimeout       = 30 * time.Second
 	DefaultMaxBodyBytes  = 4 << 20
 	DefaultMaxRedirects  = 5

@@ -82,7 +82,7 @@ func defaults() *Config {
 		KeepPerSource: DefaultKeep,
 		MaxPerSource:  DefaultMaxPerSource,
 		Dedup:         Dedup{Window: Duration(DefaultDedupWindow)},
-		Related:       Related{Max: DefaultRelatedMax, Window: Duration(DefaultRelatedWindow)},
+		Related:       Related{Max: DefaultRelatedMax, Window: Duration(DefaultRelatedWindow), IndexEntries: DefaultRelatedIndex},
 		Fetch: Fetch{
 			Timeout:      Duration(DefaultTimeout),
 			MaxBodyBytes: DefaultMaxBodyBytes,
@@ -160,6 +160,9 @@ func (c *Config) validate(doc *yaml.Node, errs *Error) {
 	}
 	if c.Related.Max < 0 || c.Related.Max > 20 {
 		errs.add(lineOf(doc, "related", "max"), "related.max must be between 0 and 20")
+	}
+	if c.Related.IndexEntries < 100 || c.Related.IndexEntries > 10_000_000 {
+		errs.add(lineOf(doc, "related", "index_entries"), "related.index_entries must be between 100 and 10000000, not %d", c.Related.IndexEntries)
 	}
 	if c.Related.Max > 0 && c.Related.Window <= 0 {
 		errs.add(lineOf(doc, "related", "window"), "related.window must be positive (related.max: 0 turns related entries off)")

@@ -149,7 +149,7 @@ type gateHints struct {
 	entered chan struct{}
 }
 
-func (g *gateHints) Related(int64, int) []related.Hit {
+func (g *gateHints) Hints(context.Context, []int64, int) (map[int64][]related.Hit, error) {
 	g.mu.Lock()
 	gate, entered := g.gate, g.entered
 	g.mu.Unlock()
@@ -160,7 +160,7 @@ func (g *gateHints) Related(int64, int) []related.Hit {
 		}
 		<-gate
 	}
-	return nil
+	return nil, nil
 }
 
 // While the store has changed and one request renders the feed again, other

@@ -62,7 +62,9 @@ type relatedRef struct {
 
 // Hints finds related entries: the aggregator's related index.
 type Hints interface {
-	Related(rowID int64, max int) []related.Hit
+	// Hints returns up to limit related entries of each of the entries,
+	// best first.
+	Hints(ctx context.Context, rowIDs []int64, limit int) (map[int64][]related.Hit, error)
 }
 
 // format is one output format.
@@ -497,15 +499,22 @@ func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
 // withRelated pairs each stored entry with its related entries.
 func (s *Server) withRelated(ctx context.Context, set Settings, stored []store.Item) ([]item, error) {
 	items := make([]item, len(stored))
-	hits := make([][]related.Hit, len(stored))
-	var ids []int64
+	rowIDs := make([]int64, len(stored))
 	for i := range stored {
 		items[i].Item = stored[i]
-		if s.hints != nil && set.RelatedMax > 0 {
-			hits[i] = s.hints.Related(stored[i].RowID, set.RelatedMax)
-			for _, h := range hits[i] {
-				ids = append(ids, h.ID)
-			}
+		rowIDs[i] = stored[i].RowID
+	}
+	var hits map[int64][]related.Hit
+	if s.hints != nil && set.RelatedMax > 0 {
+		var err error
+		if hits, err = s.hints.Hints(ctx, rowIDs, set.RelatedMax); err != nil {
+			return nil, err
+		}
+	}
+	var ids []int64
+	for _, hs := range hits {
+		for _, h := range hs {
+			ids = append(ids, h.ID)
 		}
 	}
 	refs, err := s.store.Refs(ctx, ids)
@@ -513,7 +522,7 @@ func (s *Server) withRelated(ctx context.Context, set Settings, stored []store.I
 		return nil, err
 	}
 	for i := range items {
-		for _, h := range hits[i] {
+		for _, h := range hits[rowIDs[i]] {
 			if r, ok := refs[h.ID]; ok {
 				items[i].Related = append(items[i].Related, relatedRef{Ref: r, Score: h.Score})
 			}

@@ -32,7 +32,11 @@ type Config struct {
 	Feedback     float64       // weight of the top entries' words in the second pass; negative: none (default 1)
 	FeedbackDocs int           // how many top entries lend their words (default 20)
 	MaxTerms     int           // only the first MaxTerms terms of a text are indexed (default 2000)
-	K1, B        float64       // BM25's term-frequency saturation and length normalisation (defaults 3, 0.75)
+	// MaxEntries bounds the index: adding an entry beyond it forgets the
+	// entry added longest ago, so that memory does not grow with the
+	// archive. 0: unbounded.
+	MaxEntries int
+	K1, B      float64 // BM25's term-frequency saturation and length normalisation (defaults 3, 0.75)
 }
 
 func (c Config) withDefaults() Config {
@@ -103,7 +107,8 @@ type doc struct {
 	terms      []byte  // distinct term ids, ascending, as uvarint deltas
 	tfs        []uint8 // quantized weighted frequency of each, in that order
 	length     float32
-	headline   bool // a title with little or no body
+	headline   bool   // a title with little or no body
+	seq        uint64 // when it was added
 }
 
 // eachTerm calls fn with each of d's terms and its weighted frequency.
@@ -149,6 +154,17 @@ type Index struct {
 	hashes   []uint64          // by term id: its hash, to forget it when no entry has it
 	freeIDs  []uint32          // term ids no entry has, for reuse
 	totalLen float64
+
+	// added holds the entries in the order they were added, for forgetting
+	// the oldest when MaxEntries is reached; an entry removed or replaced
+	// since leaves a stale record, told apart by its sequence number.
+	added []addition
+	seq   uint64
+}
+
+type addition struct {
+	id  int64
+	seq uint64
 }
 
 // Terms returns how many distinct terms the index holds: the terms of the
@@ -162,6 +178,18 @@ func (ix *Index) Terms() int {
 // New returns an empty Index.
 func New(cfg Config) *Index {
 	return &Index{cfg: cfg.withDefaults(), byID: map[int64]uint32{}, termIDs: map[uint64]uint32{}}
+}
+
+// MaxEntries returns how many entries the index holds at most, 0 for no
+// bound.
+func (ix *Index) MaxEntries() int { return ix.cfg.MaxEntries }
+
+// Has reports whether the index holds the entry with id.
+func (ix *Index) Has(id int64) bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	_, ok := ix.byID[id]
+	return ok
 }
 
 // Len returns how many entries the index holds.
@@ -212,7 +240,8 @@ func (ix *Index) AddPrepared(p Prepared) {
 	if slot, ok := ix.byID[d.ID]; ok {
 		ix.removeSlot(slot)
 	}
-	nd := &doc{id: d.ID, group: d.Group, at: d.At, categories: foldAll(d.Categories), headline: p.headline}
+	ix.seq++
+	nd := &doc{id: d.ID, group: d.Group, at: d.At, categories: foldAll(d.Categories), headline: p.headline, seq: ix.seq}
 	type weighted struct {
 		id uint32
 		q  uint8
@@ -259,6 +288,36 @@ func (ix *Index) AddPrepared(p Prepared) {
 		pl.tfs = append(pl.tfs, t.q)
 	}
 	ix.totalLen += float64(nd.length)
+	ix.added = append(ix.added, addition{d.ID, nd.seq})
+	ix.bound()
+}
+
+// bound forgets the entries added longest ago while there are more than
+// MaxEntries, and drops stale records of the order of addition.
+func (ix *Index) bound() {
+	limit := ix.cfg.MaxEntries
+	if limit <= 0 {
+		limit = math.MaxInt
+	}
+	i := 0
+	for ; i < len(ix.added) && (len(ix.byID) > limit || !ix.current(ix.added[i])); i++ {
+		if ix.current(ix.added[i]) {
+			ix.removeSlot(ix.byID[ix.added[i].id])
+		}
+	}
+	ix.added = ix.added[i:]
+	// Stale records behind the first current one (entries removed out of
+	// order) are dropped when they outnumber the entries.
+	if len(ix.added) > 2*len(ix.byID)+64 {
+		ix.added = slices.DeleteFunc(ix.added, func(a addition) bool { return !ix.current(a) })
+	}
+}
+
+// current reports whether a is the record of an entry the index holds as
+// it was then added.
+func (ix *Index) current(a addition) bool {
+	slot, ok := ix.byID[a.id]
+	return ok && ix.slots[slot].seq == a.seq
 }
 
 // Remove drops the entry with id, if indexed.
@@ -267,6 +326,7 @@ func (ix *Index) Remove(id int64) {
 	defer ix.mu.Unlock()
 	if slot, ok := ix.byID[id]; ok {
 		ix.removeSlot(slot)
+		ix.bound()
 	}
 }
 

@@ -151,3 +151,36 @@ func TestTermsAreForgottenWithTheirEntries(t *testing.T) {
 		t.Errorf("%d terms left in an empty index", got)
 	}
 }
+
+// A bounded index forgets the entry added longest ago, counting an entry
+// replaced or removed since as added when it last was, and its records of
+// the order of addition stay bounded under endless replacing.
+func TestMaxEntriesForgetsTheOldest(t *testing.T) {
+	ix := New(Config{MaxEntries: 3})
+	doc := func(id int64) Doc {
+		return Doc{ID: id, Title: "Salmon ladder report", Text: "The weir ladder carried salmon upstream again.", At: at}
+	}
+	for id := int64(1); id <= 3; id++ {
+		ix.Add(doc(id))
+	}
+	ix.Add(doc(1)) // replaced: now the newest
+	ix.Add(doc(4)) // forgets 2, the oldest
+	if got := ids(ix.Related(1, 5)); !slices.Equal(got, []int64{3, 4}) {
+		t.Errorf("Related(1) = %v, want [3 4] (2 forgotten)", got)
+	}
+	if ix.Len() != 3 || ix.Related(2, 5) != nil {
+		t.Errorf("Len = %d, Related(2) = %v: entry 2 not forgotten", ix.Len(), ix.Related(2, 5))
+	}
+	ix.Remove(3)
+	ix.Add(doc(5))
+	ix.Add(doc(6)) // forgets 1: 3 was removed already
+	if got := ids(ix.Related(4, 5)); !slices.Equal(got, []int64{5, 6}) {
+		t.Errorf("Related(4) = %v, want [5 6]", got)
+	}
+	for i := 0; i < 10000; i++ {
+		ix.Add(doc(int64(4 + i%3)))
+	}
+	if ix.Len() != 3 || len(ix.added) > 3*2+64 {
+		t.Errorf("after replacing: %d entries, %d records of addition", ix.Len(), len(ix.added))
+	}
+}

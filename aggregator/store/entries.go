@@ -201,23 +201,29 @@ type Text struct {
 	Categories  []string // slugs
 }
 
-// TextsSince returns the entries of active sources published (or, undated,
-// first seen) at or after since.
-func (s *Store) TextsSince(ctx context.Context, since time.Time) ([]Text, error) {
+// Texts returns the texts of the newest limit entries of active sources
+// (0: all), oldest first.
+func (s *Store) Texts(ctx context.Context, limit int) ([]Text, error) {
 	var out []Text
-	err := s.EachText(ctx, since, func(t Text) { out = append(out, t) })
+	err := s.EachText(ctx, limit, func(t Text) { out = append(out, t) })
 	return out, err
 }
 
-// EachText calls fn with each entry of an active source published (or,
-// undated, first seen) at or after since, one at a time, so that the texts
-// of a large archive are never all in memory.
-func (s *Store) EachText(ctx context.Context, since time.Time, fn func(Text)) error {
+// EachText calls fn with each of the newest limit entries (by first
+// sighting; 0: all) of active sources, oldest first, one at a time, so that
+// the texts of a large archive are never all in memory.
+func (s *Store) EachText(ctx context.Context, limit int, fn func(Text)) error {
+	if limit <= 0 {
+		limit = -1 // no limit
+	}
 	rows, err := s.reader.QueryContext(ctx, `
 		SELECT e.id, e.title, e.content_text, coalesce(e.published, e.first_seen), coalesce(e.duplicate_of, 0),
 			coalesce((SELECT group_concat(slug, ' ') FROM entry_categories WHERE entry_id = e.id), '')
-		FROM entries e JOIN sources s ON s.id = e.source_id
-		WHERE s.active = 1 AND coalesce(e.published, e.first_seen) >= ?`, since.Unix())
+		FROM entries e
+		WHERE e.id IN (
+			SELECT e.id FROM entries e JOIN sources s ON s.id = e.source_id
+			WHERE s.active = 1 ORDER BY e.id DESC LIMIT ?)
+		ORDER BY e.id`, limit)
 	if err != nil {
 		return fmt.Errorf("entry texts: %w", err)
 	}

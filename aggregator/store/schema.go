@@ -87,6 +87,19 @@ var migrations = []string{
 	) WITHOUT ROWID;
 	CREATE INDEX dedup_keys_entry ON dedup_keys (entry_id);
 	CREATE INDEX entries_url ON entries (url) WHERE url <> '';`,
+
+	// 6: related entries, computed once per entry and kept (see
+	// StoredHints): an entry's hints best first, and the newest entry id
+	// when they were computed (NULL: never, or to be computed again).
+	`CREATE TABLE related_hints (
+		entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+		rank     INTEGER NOT NULL,
+		hint_id  INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+		score    REAL NOT NULL,
+		PRIMARY KEY (entry_id, rank)
+	) WITHOUT ROWID;
+	CREATE INDEX related_hints_hint ON related_hints (hint_id);
+	ALTER TABLE entries ADD COLUMN hints_at INTEGER;`,
 }
 
 // SchemaVersion is the schema version this code migrates databases to.

@@ -102,6 +102,9 @@ func openLocked(ctx context.Context, cfg *config.Config, log *slog.Logger, sync 
 		DedupWindow:   cfg.Dedup.Window.Std(),
 		RelatedWindow: cfg.Related.Window.Std(),
 		NoRelated:     cfg.Related.Max == 0,
+
+		RelatedEntries: cfg.Related.IndexEntries,
+		HintsReadOnly:  !sync,
 	})
 	if err := p.PrepareDuplicates(ctx); err != nil {
 		st.Close()

@@ -80,20 +80,16 @@ func serve(path string, cfg *config.Config, ov overrides, log *slog.Logger) erro
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
-	httpServer := &http.Server{Handler: pub, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- httpServer.Serve(ln) }()
-	log.Info("serving", "addr", ln.Addr().String(), "config", path, "database", cfg.Database, "sources", len(cfg.Sources))
-
 	// The related index is rebuilt from the database while the feeds are
-	// already served (without hints until it is done), so a restart on a
-	// large archive serves at once.
+	// already served (with the hints stored before until it is done), so a
+	// restart on a large archive serves at once.
 	loadCtx, stopLoad := context.WithCancel(context.Background())
 	loaded := make(chan struct{})
+	start := time.Now()
+	loading := p.poller.StartLoadingRelated(loadCtx)
 	go func() {
 		defer close(loaded)
-		start := time.Now()
-		if err := p.poller.LoadRelated(loadCtx); err != nil {
+		if err := <-loading; err != nil {
 			if loadCtx.Err() == nil {
 				log.Error("load related entries", "err", err)
 			}
@@ -103,6 +99,11 @@ func serve(path string, cfg *config.Config, ov overrides, log *slog.Logger) erro
 		log.Info("related index loaded", "ms", time.Since(start).Milliseconds())
 	}()
 	defer func() { stopLoad(); <-loaded }()
+
+	httpServer := &http.Server{Handler: pub, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpServer.Serve(ln) }()
+	log.Info("serving", "addr", ln.Addr().String(), "config", path, "database", cfg.Database, "sources", len(cfg.Sources))
 
 	sched, err := aggregator.NewScheduler(cfg, p.poller, log)
 	if err != nil {

@@ -1,0 +1,87 @@
+package aggregator
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/tributary/tributary/aggregator/related"
+	"github.com/tributary/tributary/aggregator/store"
+)
+
+// Related entries are computed once per entry, when it is first shown, and
+// stored: a render reads them instead of ranking the index again. Stored
+// hints are computed again when they may have gone stale:
+//
+//   - when many entries came after them (a quarter of what the index holds,
+//     at least refreshMin), since any of those may rank above them;
+//   - when an entry whose own hints are computed ranks one of them closer
+//     than its weakest shown hint (a Challenger), since relatedness goes
+//     both ways.
+//
+// An entry the index no longer holds keeps the hints it has.
+
+// hintsKept is how many hints are stored per entry: related.max's ceiling,
+// so that raising it in the config needs no recomputing.
+const hintsKept = 20
+
+// refreshMin is the fewest new entries after which stored hints are
+// computed again.
+const refreshMin = 100
+
+// Hints returns up to limit related entries of each entry of ids, best
+// first.
+func (p *Poller) Hints(ctx context.Context, ids []int64, limit int) (map[int64][]related.Hit, error) {
+	if p.related == nil || limit <= 0 || len(ids) == 0 {
+		return nil, nil
+	}
+	stored, err := p.store.StoredHints(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	newest, err := p.store.NewestID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64][]related.Hit, len(ids))
+	for id, sh := range stored {
+		out[id] = fromStored(sh.Hints, limit)
+	}
+	if !p.relatedLoaded.Load() {
+		return out, nil // the index is not ready: what is stored, as it is
+	}
+	refresh := int64(max(refreshMin, p.related.Len()/4))
+	var sets []store.HintSet
+	var challengers []store.Challenger
+	for _, id := range ids {
+		if sh, ok := stored[id]; ok && newest-sh.At < refresh {
+			continue
+		}
+		if !p.related.Has(id) {
+			continue // forgotten by the index (or never in it): keep what is stored
+		}
+		hits := p.related.Related(id, hintsKept)
+		set := store.HintSet{EntryID: id, Hints: make([]store.Hint, len(hits))}
+		for i, h := range hits {
+			set.Hints[i] = store.Hint{ID: h.ID, Score: h.Score}
+			if i < limit {
+				challengers = append(challengers, store.Challenger{Entry: h.ID, ID: id, Score: h.Score, Top: limit})
+			}
+		}
+		sets = append(sets, set)
+		out[id] = hits[:min(len(hits), limit)]
+	}
+	if p.keepHints {
+		if err := p.store.SaveHints(context.WithoutCancel(ctx), sets, newest, challengers); err != nil {
+			return nil, fmt.Errorf("related entries: %w", err)
+		}
+	}
+	return out, nil
+}
+
+func fromStored(hints []store.Hint, limit int) []related.Hit {
+	out := make([]related.Hit, 0, min(len(hints), limit))
+	for _, h := range hints[:min(len(hints), limit)] {
+		out = append(out, related.Hit{ID: h.ID, Score: h.Score})
+	}
+	return out
+}
