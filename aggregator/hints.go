@@ -29,36 +29,50 @@ const hintsKept = 20
 const refreshMin = 100
 
 // Hints returns up to limit related entries of each entry of ids, best
-// first.
-func (p *Poller) Hints(ctx context.Context, ids []int64, limit int) (map[int64][]related.Hit, error) {
+// first. complete is false when some were left to compute later (the
+// index is loading, or the call's budget was spent: entries never computed
+// come first, then ids in the order given); those entries have their stored
+// hints, or none.
+func (p *Poller) Hints(ctx context.Context, ids []int64, limit int) (hits map[int64][]related.Hit, complete bool, err error) {
 	if p.related == nil || limit <= 0 || len(ids) == 0 {
-		return nil, nil
+		return nil, true, nil
 	}
 	stored, err := p.store.StoredHints(ctx, ids)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	newest, err := p.store.NewestID(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	out := make(map[int64][]related.Hit, len(ids))
 	for id, sh := range stored {
 		out[id] = fromStored(sh.Hints, limit)
 	}
 	if !p.relatedLoaded.Load() {
-		return out, nil // the index is not ready: what is stored, as it is
+		return out, false, nil // the index is not ready: what is stored, as it is
 	}
 	refresh := int64(max(refreshMin, p.related.Len()/4))
+	var missing, stale []int64
+	for _, id := range ids {
+		sh, ok := stored[id]
+		switch {
+		case ok && newest-sh.At < refresh:
+		case !p.related.Has(id): // forgotten by the index (or never in it): keep what is stored
+		case !ok:
+			missing = append(missing, id)
+		default:
+			stale = append(stale, id)
+		}
+	}
+	todo := append(missing, stale...)
+	complete = true
+	if p.hintBudget > 0 && len(todo) > p.hintBudget {
+		todo, complete = todo[:p.hintBudget], false
+	}
 	var sets []store.HintSet
 	var challengers []store.Challenger
-	for _, id := range ids {
-		if sh, ok := stored[id]; ok && newest-sh.At < refresh {
-			continue
-		}
-		if !p.related.Has(id) {
-			continue // forgotten by the index (or never in it): keep what is stored
-		}
+	for _, id := range todo {
 		hits := p.related.Related(id, hintsKept)
 		set := store.HintSet{EntryID: id, Hints: make([]store.Hint, len(hits))}
 		for i, h := range hits {
@@ -72,10 +86,10 @@ func (p *Poller) Hints(ctx context.Context, ids []int64, limit int) (map[int64][
 	}
 	if p.keepHints {
 		if err := p.store.SaveHints(context.WithoutCancel(ctx), sets, newest, challengers); err != nil {
-			return nil, fmt.Errorf("related entries: %w", err)
+			return nil, false, fmt.Errorf("related entries: %w", err)
 		}
 	}
-	return out, nil
+	return out, complete, nil
 }
 
 func fromStored(hints []store.Hint, limit int) []related.Hit {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tributary/tributary/aggregator"
 	"github.com/tributary/tributary/aggregator/fetch"
+	"github.com/tributary/tributary/aggregator/related"
 )
 
 // changingFeed serves an RSS feed whose items a test may replace.
@@ -61,9 +62,9 @@ func (e *env) rowID(title string) int64 { return e.itemByTitle(title).RowID }
 
 func (e *env) hints(id int64) []int64 {
 	e.t.Helper()
-	hits, err := e.poller.Hints(context.Background(), []int64{id}, 5)
-	if err != nil {
-		e.t.Fatal(err)
+	hits, complete, err := e.poller.Hints(context.Background(), []int64{id}, 5)
+	if err != nil || !complete {
+		e.t.Fatal(complete, err)
 	}
 	var ids []int64
 	for _, h := range hits[id] {
@@ -117,7 +118,7 @@ func TestHintsAreStoredAndRefreshed(t *testing.T) {
 	t.Cleanup(f.Close)
 	restarted := aggregator.NewPoller(e.store, f, aggregator.PollerOptions{Now: e.clock.Now, Log: log})
 	loading := restarted.StartLoadingRelated(context.Background())
-	before, err := restarted.Hints(context.Background(), []int64{s1}, 5)
+	before, _, err := restarted.Hints(context.Background(), []int64{s1}, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,5 +140,48 @@ func TestHintsAreStoredAndRefreshed(t *testing.T) {
 	s4 := e.rowID("Weir fish ladder: salmon count doubles")
 	if got := e.hints(s1); !slices.Contains(got, s4) {
 		t.Errorf("hints of s1 = %v after 121 new entries, want s4 among them", got)
+	}
+}
+
+// A call computes at most HintBudget entries' hints, those never computed
+// first, and says when it left some for later.
+func TestHintBudget(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	feed := &changingFeed{}
+	feed.set(salmon...)
+	ts := httptest.NewServer(feed)
+	t.Cleanup(ts.Close)
+	if r := e.poll(e.sources(ts.URL + "/feed.xml")[0]); r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	f := fetch.New(fetch.Options{Timeout: time.Second, MaxBodyBytes: 1 << 20, UserAgent: "Tributary/test", AllowPrivate: true})
+	t.Cleanup(f.Close)
+	budgeted := aggregator.NewPoller(e.store, f, aggregator.PollerOptions{Now: e.clock.Now, Log: log, HintBudget: 1})
+	if err := budgeted.LoadRelated(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s1, s2 := e.rowID("Salmon return to the river weir"), e.rowID("Fish ladder helps salmon past the weir")
+	ask := func(ids ...int64) (map[int64][]related.Hit, bool) {
+		hits, complete, err := budgeted.Hints(context.Background(), ids, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hits, complete
+	}
+	if _, complete := ask(s1); !complete {
+		t.Fatal("one entry within a budget of one: incomplete")
+	}
+	k1 := e.rowID("Kayak routes for beginners")
+	// s1 is stored; s2 and k1 were never computed: s2, asked first, is.
+	hits, complete := ask(s1, s2, k1)
+	if complete || len(hits[s2]) != 1 || hits[s2][0].ID != s1 || len(hits[s1]) != 1 {
+		t.Fatalf("second call: complete %v, hints %v", complete, hits)
+	}
+	if _, complete := ask(s1, s2, k1); !complete {
+		t.Error("k1 computed by the third call, yet incomplete")
+	}
+	if _, complete := ask(s1, s2, k1); !complete {
+		t.Error("all stored, yet incomplete")
 	}
 }

@@ -88,7 +88,8 @@ type Poller struct {
 	relatedLoaded atomic.Bool
 	// keepHints says whether computed hints are stored (not when another
 	// process owns the database).
-	keepHints bool
+	keepHints  bool
+	hintBudget int
 
 	// parse is parse.Parse; tests replace it to make a poll panic.
 	parse func(body []byte, contentType, encoding string) (*parse.Result, error)
@@ -113,6 +114,10 @@ type PollerOptions struct {
 	// HintsReadOnly computes related entries without storing them, for a
 	// process that only reads a database another one owns.
 	HintsReadOnly bool
+	// HintBudget bounds how many entries' related entries one Hints call
+	// computes (0: all it is asked for), so that a render during an ingest
+	// stays cheap; the others are computed by later calls.
+	HintBudget int
 }
 
 // DefaultRelatedEntries is how many of the newest entries the
@@ -135,9 +140,10 @@ func NewPoller(st *store.Store, f *fetch.Fetcher, opts PollerOptions) *Poller {
 		pool:        newPool(opts.Workers, opts.PerHost),
 		dedupWindow: opts.DedupWindow,
 
-		related:   relatedIndex(opts),
-		keepHints: !opts.HintsReadOnly,
-		parse:     parse.Parse,
+		related:    relatedIndex(opts),
+		keepHints:  !opts.HintsReadOnly,
+		hintBudget: opts.HintBudget,
+		parse:      parse.Parse,
 	}
 	p.relatedLoaded.Store(true) // nothing to load until LoadRelated says so
 	return p

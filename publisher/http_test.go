@@ -149,7 +149,7 @@ type gateHints struct {
 	entered chan struct{}
 }
 
-func (g *gateHints) Hints(context.Context, []int64, int) (map[int64][]related.Hit, error) {
+func (g *gateHints) Hints(context.Context, []int64, int) (map[int64][]related.Hit, bool, error) {
 	g.mu.Lock()
 	gate, entered := g.gate, g.entered
 	g.mu.Unlock()
@@ -160,7 +160,7 @@ func (g *gateHints) Hints(context.Context, []int64, int) (map[int64][]related.Hi
 		}
 		<-gate
 	}
-	return nil, nil
+	return nil, true, nil
 }
 
 // While the store has changed and one request renders the feed again, other
@@ -209,5 +209,63 @@ func TestRequestsDuringARenderGetThePreviousBytes(t *testing.T) {
 	}
 	if body := get(); body == before {
 		t.Error("after the render, the new bytes are not served")
+	}
+}
+
+// With a Freshness set, the request that starts a render waits for it only
+// so long, then gets the previous bytes; and while the store keeps
+// changing, an output is rendered at most once per Freshness.Every.
+func TestFreshnessBoundsWaitsAndRenders(t *testing.T) {
+	s := newSite(t, filepath.Join(t.TempDir(), "t.db"), []string{"rss.xml"})
+	hints := &gateHints{}
+	pub := publisher.New(s.store, hints, publisher.Settings{
+		Title: "Test News", BaseURL: "https://news.example.org/", ItemsPerFeed: 50, RelatedMax: 5,
+	}, func() time.Time { return s.now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	pub.SetFreshness(publisher.Freshness{Wait: 10 * time.Millisecond, Every: time.Hour})
+	get := func() string {
+		rec := httptest.NewRecorder()
+		pub.ServeHTTP(rec, httptest.NewRequest("GET", "/feed.json", nil))
+		return rec.Body.String()
+	}
+	before := get() // the first rendering is waited for
+	if !strings.Contains(before, "Counting salmon") {
+		t.Fatalf("first rendering lacks the polled entries:\n%s", before)
+	}
+	s.poll([]string{"atom.xml"})
+	if body := get(); body != before {
+		t.Error("rendered again within Freshness.Every")
+	}
+
+	// Every passed: the request starts a render, held in the related
+	// index, and is answered with the previous bytes after Wait.
+	pub.SetFreshness(publisher.Freshness{Wait: 10 * time.Millisecond})
+	gate := make(chan struct{})
+	hints.mu.Lock()
+	hints.gate, hints.entered = gate, make(chan struct{}, 1)
+	hints.mu.Unlock()
+	answered := make(chan string)
+	go func() { answered <- get() }()
+	select {
+	case body := <-answered:
+		if body != before {
+			t.Error("the request that started a render did not get the previous bytes")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the request that started a render waited past Freshness.Wait")
+	}
+	<-hints.entered
+	hints.mu.Lock()
+	hints.gate = nil
+	hints.mu.Unlock()
+	close(gate)
+	deadline := time.Now().Add(10 * time.Second)
+	for get() == before {
+		if time.Now().After(deadline) {
+			t.Fatal("the render that went on was never served")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if !strings.Contains(get(), "Delta") {
+		t.Error("the new rendering lacks the new entries")
 	}
 }

@@ -56,7 +56,7 @@ func (s *Server) buildPage(ctx context.Context, now time.Time, set Settings, cat
 	if err != nil {
 		return nil, err
 	}
-	items, err := s.withRelated(ctx, set, stored)
+	items, complete, err := s.withRelated(ctx, set, stored)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func (s *Server) buildPage(ctx context.Context, now time.Time, set Settings, cat
 	if err != nil {
 		return nil, err
 	}
-	expires, _, err := s.store.NextRelease(ctx, now)
+	expires, err := s.expiry(ctx, now, complete)
 	if err != nil {
 		return nil, err
 	}

@@ -63,8 +63,9 @@ type relatedRef struct {
 // Hints finds related entries: the aggregator's related index.
 type Hints interface {
 	// Hints returns up to limit related entries of each of the entries,
-	// best first.
-	Hints(ctx context.Context, rowIDs []int64, limit int) (map[int64][]related.Hit, error)
+	// best first; complete is false when some are still to be computed
+	// (the rendering is then made again at the next request).
+	Hints(ctx context.Context, rowIDs []int64, limit int) (hits map[int64][]related.Hit, complete bool, err error)
 }
 
 // format is one output format.
@@ -106,6 +107,7 @@ type Server struct {
 	settings        Settings
 	settingsVersion int // bumped by SetSettings, so cached output is redone
 	cache           map[string]*cacheEntry
+	freshness       Freshness
 
 	countsMu  sync.Mutex
 	counts    []store.CategoryCount // the categories, as of countsGen
@@ -191,10 +193,9 @@ func (s *Server) serveStyle(w http.ResponseWriter, r *http.Request) {
 // empty) with its validators, gzipped when the client accepts it.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, format, category string) {
 	// The rendering fills the cache for every later request, so a client
-	// that goes away does not cancel it (nor is it an error in the log).
+	// that goes away does not cancel it.
 	out, err := s.render(context.WithoutCancel(r.Context()), format, category)
-	if err != nil {
-		s.log.Error("render", "format", format, "category", category, "err", err)
+	if err != nil { // logged by the rendering
 		http.Error(w, "unavailable", http.StatusInternalServerError)
 		return
 	}
@@ -299,11 +300,34 @@ func (s *Server) categoryLabel(ctx context.Context, slug string) (string, error)
 	return "", nil
 }
 
+// Freshness says how a request is answered when what it asks for has
+// changed in the store since it was last rendered. The zero value renders at
+// once and waits for the result.
+type Freshness struct {
+	// Wait is how long a request waits for a new rendering before it is
+	// answered with the previous bytes; the rendering goes on. 0: until it
+	// is done.
+	Wait time.Duration
+	// Every is the least time from the end of one rendering of an output to
+	// the start of the next while the store keeps changing (an ingest
+	// commits many times a second); meanwhile requests get the previous
+	// bytes.
+	Every time.Duration
+}
+
+// SetFreshness sets how out of date an answer may be, for speed.
+func (s *Server) SetFreshness(f Freshness) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.freshness = f
+}
+
 // render returns the cached output of format for category, rendering it
 // again when the store or the settings changed since, or a held entry fell
 // due. Renders run outside the lock: while one request renders a key, other
-// requests for it get the previous bytes at once rather than wait (only the
-// very first rendering of a key is waited for).
+// requests for it get the previous bytes at once rather than wait, and how
+// long the request that started it waits is s.freshness.Wait (only the very
+// first rendering of a key is always waited for).
 func (s *Server) render(ctx context.Context, format, category string) (*rendered, error) {
 	key := format + "\x00" + category
 	for {
@@ -315,56 +339,90 @@ func (s *Server) render(ctx context.Context, format, category string) (*rendered
 			e = &cacheEntry{}
 			s.cache[key] = e
 		}
-		if out := e.out; out != nil && out.generation == gen && out.settings == s.settingsVersion &&
+		out := e.out
+		if out != nil && out.generation == gen && out.settings == s.settingsVersion &&
 			(out.expires.IsZero() || now.Before(out.expires)) {
 			s.mu.Unlock()
 			return out, nil
 		}
-		if e.rendering != nil {
-			out, wait := e.out, e.rendering
+		if r := e.rendering; r != nil {
 			s.mu.Unlock()
 			if out != nil {
 				return out, nil // the previous bytes, while the new ones are made
 			}
-			<-wait
+			<-r.done
 			continue
 		}
-		done := make(chan struct{})
-		e.rendering = done
+		fresh := s.freshness
+		if out != nil && out.settings == s.settingsVersion && time.Since(e.renderedAt) < fresh.Every {
+			s.mu.Unlock()
+			return out, nil // rendered a moment ago: the store is busy
+		}
+		r := &renderCall{done: make(chan struct{})}
+		e.rendering = r
 		set, version := s.settings, s.settingsVersion
 		s.mu.Unlock()
 
-		out, err := s.renderNow(ctx, now, set, format, category)
-		s.mu.Lock()
-		e.rendering = nil
-		close(done)
-		if err != nil {
-			s.mu.Unlock()
-			return nil, err
+		go s.renderInto(context.WithoutCancel(ctx), e, r, now, gen, set, version, format, category)
+		if out == nil || fresh.Wait <= 0 {
+			<-r.done
+			return r.out, r.err
 		}
-		out.generation, out.settings = gen, version
-		// Last-Modified must never go back while the content changes, or
-		// clients polling with If-Modified-Since alone would miss the
-		// change (a removed source takes its newer entries with it).
-		if prev := e.out; prev != nil && prev.etag != out.etag && !out.modified.After(prev.modified) {
-			out.modified = now.UTC().Truncate(time.Second)
+		t := time.NewTimer(fresh.Wait)
+		select {
+		case <-r.done:
+			t.Stop()
+			return r.out, r.err
+		case <-t.C:
+			return out, nil
 		}
-		out.hdr = headerValues{
-			ctype:        []string{out.ctype},
-			etag:         []string{out.etag},
-			gzETag:       []string{strings.TrimSuffix(out.etag, `"`) + `-gz"`},
-			lastModified: []string{out.modified.UTC().Format(http.TimeFormat)},
-		}
-		e.out = out
-		s.mu.Unlock()
-		return out, nil
 	}
 }
 
 // cacheEntry is the cached rendering of one key, and the render under way.
 type cacheEntry struct {
-	out       *rendered
-	rendering chan struct{} // closed when the render under way ends; nil: none
+	out        *rendered
+	renderedAt time.Time   // when the last rendering ended
+	rendering  *renderCall // nil: none under way
+}
+
+// renderCall is a rendering under way; done is closed when out or err is
+// set.
+type renderCall struct {
+	done chan struct{}
+	out  *rendered
+	err  error
+}
+
+// renderInto renders a key and, unless it failed, makes the result the
+// entry's cached output.
+func (s *Server) renderInto(ctx context.Context, e *cacheEntry, r *renderCall, now time.Time, gen uint64, set Settings, version int, format, category string) {
+	out, err := s.renderNow(ctx, now, set, format, category)
+	s.mu.Lock()
+	defer func() {
+		e.rendering, e.renderedAt = nil, time.Now()
+		s.mu.Unlock()
+		r.out, r.err = out, err
+		close(r.done)
+	}()
+	if err != nil {
+		s.log.Error("render", "format", format, "category", category, "err", err)
+		return
+	}
+	out.generation, out.settings = gen, version
+	// Last-Modified must never go back while the content changes, or
+	// clients polling with If-Modified-Since alone would miss the change
+	// (a removed source takes its newer entries with it).
+	if prev := e.out; prev != nil && prev.etag != out.etag && !out.modified.After(prev.modified) {
+		out.modified = now.UTC().Truncate(time.Second)
+	}
+	out.hdr = headerValues{
+		ctype:        []string{out.ctype},
+		etag:         []string{out.etag},
+		gzETag:       []string{strings.TrimSuffix(out.etag, `"`) + `-gz"`},
+		lastModified: []string{out.modified.UTC().Format(http.TimeFormat)},
+	}
+	e.out = out
 }
 
 // renderNow renders format for category, with its gzip form and ETag.
@@ -393,11 +451,11 @@ func (s *Server) build(ctx context.Context, now time.Time, set Settings, format,
 	if err != nil {
 		return nil, err
 	}
-	items, err := s.withRelated(ctx, set, stored)
+	items, complete, err := s.withRelated(ctx, set, stored)
 	if err != nil {
 		return nil, err
 	}
-	expires, _, err := s.store.NextRelease(ctx, now)
+	expires, err := s.expiry(ctx, now, complete)
 	if err != nil {
 		return nil, err
 	}
@@ -496,19 +554,31 @@ func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(report)
 }
 
-// withRelated pairs each stored entry with its related entries.
-func (s *Server) withRelated(ctx context.Context, set Settings, stored []store.Item) ([]item, error) {
-	items := make([]item, len(stored))
+// expiry is when a rendering made at now must be made again although the
+// store has not changed: when a held entry falls due, or at once (after
+// Freshness.Every) when some related entries were left to compute.
+func (s *Server) expiry(ctx context.Context, now time.Time, hintsComplete bool) (time.Time, error) {
+	if !hintsComplete {
+		return now, nil
+	}
+	t, _, err := s.store.NextRelease(ctx, now)
+	return t, err
+}
+
+// withRelated pairs each stored entry with its related entries; complete
+// is false when some of them are still to be computed.
+func (s *Server) withRelated(ctx context.Context, set Settings, stored []store.Item) (items []item, complete bool, err error) {
+	items = make([]item, len(stored))
 	rowIDs := make([]int64, len(stored))
 	for i := range stored {
 		items[i].Item = stored[i]
 		rowIDs[i] = stored[i].RowID
 	}
 	var hits map[int64][]related.Hit
+	complete = true
 	if s.hints != nil && set.RelatedMax > 0 {
-		var err error
-		if hits, err = s.hints.Hints(ctx, rowIDs, set.RelatedMax); err != nil {
-			return nil, err
+		if hits, complete, err = s.hints.Hints(ctx, rowIDs, set.RelatedMax); err != nil {
+			return nil, false, err
 		}
 	}
 	var ids []int64
@@ -519,7 +589,7 @@ func (s *Server) withRelated(ctx context.Context, set Settings, stored []store.I
 	}
 	refs, err := s.store.Refs(ctx, ids)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	for i := range items {
 		for _, h := range hits[rowIDs[i]] {
@@ -528,7 +598,7 @@ func (s *Server) withRelated(ctx context.Context, set Settings, stored []store.I
 			}
 		}
 	}
-	return items, nil
+	return items, complete, nil
 }
 
 // latestChange is when the newest of items was last written, or fallback

@@ -334,10 +334,11 @@ func (ix *Index) removeSlot(slot uint32) {
 	d := ix.slots[slot]
 	d.eachTerm(func(t uint32, _ float64) {
 		pl := &ix.postings[t]
+		// Postings stay in the order entries were added, so the entry
+		// forgotten for being the oldest is found at once, near the front.
 		if i := slices.Index(pl.slots, slot); i >= 0 {
-			last := len(pl.slots) - 1
-			pl.slots[i], pl.tfs[i] = pl.slots[last], pl.tfs[last]
-			pl.slots, pl.tfs = pl.slots[:last], pl.tfs[:last]
+			pl.slots = slices.Delete(pl.slots, i, i+1)
+			pl.tfs = slices.Delete(pl.tfs, i, i+1)
 		}
 		if len(pl.slots) == 0 { // the term's last entry: forget the term
 			*pl = postingList{}

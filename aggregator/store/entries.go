@@ -421,7 +421,7 @@ func jsonInts(ids []int64) string {
 func (s *Store) NextRelease(ctx context.Context, now time.Time) (t time.Time, ok bool, err error) {
 	var next sql.NullInt64
 	err = s.reader.QueryRowContext(ctx, `
-		SELECT min(e.published) FROM entries e JOIN sources s ON s.id = e.source_id
+		SELECT min(e.published) FROM sources s CROSS JOIN entries e ON e.source_id = s.id -- sources first: few hold
 		WHERE s.active = 1 AND s.future_dates = 'hold' AND e.published > ?`, now.Unix()).Scan(&next)
 	if err != nil || !next.Valid {
 		return time.Time{}, false, err

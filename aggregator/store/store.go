@@ -18,7 +18,7 @@ import (
 	_ "modernc.org/sqlite" // driver "sqlite"
 )
 
-const pragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-8000)"
+const pragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-2000)"
 
 // Store is the database. It is safe for concurrent use.
 type Store struct {

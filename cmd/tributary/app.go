@@ -61,7 +61,11 @@ func openPipeline(ctx context.Context, cfg *config.Config, log *slog.Logger, mod
 	if err != nil && (mode == exclusive || !errors.Is(err, store.ErrLocked)) {
 		return nil, err
 	}
-	p, err := openLocked(ctx, cfg, log, lock != nil)
+	budget := 0 // export renders once, with every entry's related entries
+	if mode == exclusive {
+		budget = hintBudget
+	}
+	p, err := openLocked(ctx, cfg, log, lock != nil, budget)
 	if err != nil {
 		lock.Release()
 		return nil, err
@@ -70,9 +74,15 @@ func openPipeline(ctx context.Context, cfg *config.Config, log *slog.Logger, mod
 	return p, nil
 }
 
+// hintBudget is how many entries' related entries the daemon computes per
+// rendering (a few milliseconds each): a render during an ingest stays
+// cheap, and the next renderings compute the rest.
+const hintBudget = 8
+
 // openLocked opens the store and the poller; sync says whether the config's
-// sources and categories may be written into the store.
-func openLocked(ctx context.Context, cfg *config.Config, log *slog.Logger, sync bool) (*pipeline, error) {
+// sources and categories may be written into the store; budget is the
+// poller's HintBudget.
+func openLocked(ctx context.Context, cfg *config.Config, log *slog.Logger, sync bool, budget int) (*pipeline, error) {
 	st, err := store.Open(ctx, cfg.Database)
 	if err != nil {
 		return nil, err
@@ -105,6 +115,7 @@ func openLocked(ctx context.Context, cfg *config.Config, log *slog.Logger, sync 
 
 		RelatedEntries: cfg.Related.IndexEntries,
 		HintsReadOnly:  !sync,
+		HintBudget:     budget,
 	})
 	if err := p.PrepareDuplicates(ctx); err != nil {
 		st.Close()

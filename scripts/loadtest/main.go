@@ -24,6 +24,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -41,18 +42,19 @@ func main() {
 	relatedMax := flag.Int("related-max", 5, "related.max of the config (0 leaves the related index out)")
 	tick := flag.String("tick", "", "the farm's -tick: every tick a share (-grow) of the feeds gains an item, so the re-poll parses changed feeds")
 	grow := flag.String("grow", "0.1", "the farm's -grow")
+	hold := flag.Duration("hold", 0, "pause this long after the cold ingest, before the re-poll (to take a heap profile)")
 	flag.Parse()
 	var farmArgs []string
 	if *tick != "" {
 		farmArgs = []string{"-tick", *tick, "-grow", *grow}
 	}
-	if err := run(*n, *m, *shared, *repoll, *keep, *relatedMax, farmArgs); err != nil {
+	if err := run(*n, *m, *shared, *repoll, *keep, *relatedMax, *hold, farmArgs); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n, m int, shared string, repoll, keep bool, relatedMax int, farmArgs []string) error {
+func run(n, m int, shared string, repoll, keep bool, relatedMax int, hold time.Duration, farmArgs []string) error {
 	farmSrc := filepath.Join(shared, "tools", "feedfarm")
 	if _, err := os.Stat(farmSrc); err != nil {
 		fmt.Printf("loadtest: %s is absent (../shared is not on this machine): nothing to measure\n", farmSrc)
@@ -113,16 +115,27 @@ func run(n, m int, shared string, repoll, keep bool, relatedMax int, farmArgs []
 	}
 	defer daemon.Process.Kill()
 	cycles := make(chan string, 4)
+	serving := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
-			if strings.Contains(sc.Text(), "msg=\"poll cycle\"") {
+			switch {
+			case strings.Contains(sc.Text(), "msg=\"poll cycle\""):
 				cycles <- sc.Text()
+			case strings.Contains(sc.Text(), "msg=serving"):
+				serving <- attr(sc.Text(), "addr")
 			}
 		}
 		close(cycles)
 	}()
+	// Readers during the cold ingest: two clients asking in turn for the
+	// page and the feeds, as subscribers would.
+	stopReaders := make(chan struct{})
+	readersDone := make(chan []time.Duration)
+	go func() { readersDone <- readDuring("http://"+<-serving, stopReaders) }()
 	first, ok := <-cycles
+	close(stopReaders)
+	latencies := <-readersDone
 	if !ok {
 		return errors.New("the daemon stopped before its first cycle")
 	}
@@ -132,6 +145,10 @@ func run(n, m int, shared string, repoll, keep bool, relatedMax int, farmArgs []
 		return err
 	}
 	rssCold, _ := peakRSS(daemon.Process.Pid)
+	if hold > 0 { // time to look inside the daemon (a heap profile)
+		fmt.Printf("cold ingest done; holding %s (daemon pid %d)\n", hold, daemon.Process.Pid)
+		time.Sleep(hold)
+	}
 	repollMS := "not measured"
 	if repoll {
 		select {
@@ -164,6 +181,7 @@ func run(n, m int, shared string, repoll, keep bool, relatedMax int, farmArgs []
 		n, m, stats.Truth["expected_items"], stats.Truth["syndicated_copies"], stats.Truth["syndicated_stories"])
 	fmt.Printf("cold ingest: %.1f s wall, %.1f CPU-s (first cycle: %s ms), peak RSS %d MB after it\n",
 		coldWall.Seconds(), coldCPU, attr(first, "ms"), rssCold/1024)
+	fmt.Printf("readers during the cold ingest: %s\n", summarize(latencies))
 	fmt.Printf("unchanged re-poll: %s\n", repollMS)
 	fmt.Printf("peak RSS (VmHWM): %d MB\n", rss/1024)
 	fmt.Printf("entries stored %d, shown %d, merged %d (the farm expects %d merges)\n", q.stored, q.stored-q.merged, q.merged, expectedMerges)
@@ -172,6 +190,46 @@ func run(n, m int, shared string, repoll, keep bool, relatedMax int, farmArgs []
 		fmt.Println("(with -tick the farm's truth counts only its base items: feeds that grew before they were first read drop copies, so unmerged copies are overstated)")
 	}
 	return nil
+}
+
+// readDuring asks base for the page and the feeds with two clients, one
+// request after another, until stop is closed, and returns how long each
+// answer took.
+func readDuring(base string, stop <-chan struct{}) []time.Duration {
+	paths := []string{"/feed.atom", "/", "/feed.json", "/feed.rss"}
+	results := make(chan []time.Duration, 2)
+	for c := range 2 {
+		go func() {
+			var out []time.Duration
+			for i := c; ; i++ {
+				select {
+				case <-stop:
+					results <- out
+					return
+				default:
+				}
+				t0 := time.Now()
+				resp, err := http.Get(base + paths[i%len(paths)])
+				if err == nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					out = append(out, time.Since(t0))
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		}()
+	}
+	return append(<-results, <-results...)
+}
+
+// summarize gives the count, median, 99th percentile and maximum of ds.
+func summarize(ds []time.Duration) string {
+	if len(ds) == 0 {
+		return "no answers"
+	}
+	slices.Sort(ds)
+	at := func(q float64) time.Duration { return ds[min(len(ds)-1, int(q*float64(len(ds))))] }
+	return fmt.Sprintf("%d answers, p50 %s, p99 %s, max %s", len(ds), at(0.5).Round(time.Millisecond/10), at(0.99).Round(time.Millisecond/10), ds[len(ds)-1].Round(time.Millisecond))
 }
 
 type quality struct{ stored, merged, false int }
