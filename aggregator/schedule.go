@@ -41,6 +41,13 @@ type Scheduler struct {
 	// starting is set while the start-up cycle runs: it polls every
 	// source, so a tick that falls meanwhile would fetch them twice.
 	starting atomic.Bool
+	onCycle  func(CycleCounts)
+}
+
+// CycleCounts sums up one poll cycle.
+type CycleCounts struct {
+	Sources, Updated, Unchanged, Failed, Skipped int
+	Took                                         time.Duration
 }
 
 // NewScheduler prepares the schedule of cfg. Nothing runs before Start.
@@ -76,6 +83,26 @@ func NewScheduler(cfg *config.Config, p *Poller, log *slog.Logger) (*Scheduler, 
 	daily, _ := config.ParseSchedule("@daily", cfg.Location)
 	c.Schedule(daily, cron.FuncJob(s.prune))
 	return s, nil
+}
+
+// OnCycle sets a function called after each poll cycle. Call it before
+// Start.
+func (s *Scheduler) OnCycle(fn func(CycleCounts)) { s.onCycle = fn }
+
+// Alive reports an error when the scheduler's loop does not answer within
+// ctx: it is stuck, and no source will be polled again.
+func (s *Scheduler) Alive(ctx context.Context) error {
+	answered := make(chan struct{})
+	go func() {
+		s.cron.Entries() // answered by the cron loop itself while it runs
+		close(answered)
+	}()
+	select {
+	case <-answered:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("the scheduler does not answer: %w", ctx.Err())
+	}
 }
 
 // Start prunes old entries and polls every source once, in the background,
@@ -132,9 +159,13 @@ func (s *Scheduler) cycle(targets []Target) {
 	for _, r := range results {
 		counts[r.Outcome]++
 	}
-	s.log.Info("poll cycle", "sources", len(targets), "updated", counts[Updated],
-		"unchanged", counts[NotModified]+counts[Unchanged], "failed", counts[Failed], "skipped", counts[Skipped],
-		"ms", time.Since(start).Milliseconds())
+	c := CycleCounts{Sources: len(targets), Updated: counts[Updated], Unchanged: counts[NotModified] + counts[Unchanged],
+		Failed: counts[Failed], Skipped: counts[Skipped], Took: time.Since(start)}
+	s.log.Info("poll cycle", "sources", c.Sources, "updated", c.Updated, "unchanged", c.Unchanged,
+		"failed", c.Failed, "skipped", c.Skipped, "ms", c.Took.Milliseconds())
+	if s.onCycle != nil {
+		s.onCycle(c)
+	}
 }
 
 // cronLogger routes robfig/cron's messages to slog.

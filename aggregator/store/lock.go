@@ -34,10 +34,8 @@ func Acquire(dbPath string) (*Lock, error) {
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		owner := "another process"
-		if b, rerr := os.ReadFile(path); rerr == nil {
-			if pid, perr := strconv.Atoi(strings.TrimSpace(string(b))); perr == nil {
-				owner = fmt.Sprintf("another tributary (pid %d)", pid)
-			}
+		if pid := readPID(path); pid > 0 {
+			owner = fmt.Sprintf("another tributary (pid %d)", pid)
 		}
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
@@ -49,6 +47,35 @@ func Acquire(dbPath string) (*Lock, error) {
 		f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
 	}
 	return &Lock{file: f}, nil
+}
+
+// Owner returns the PID of the process holding the lock of the database at
+// dbPath, or 0 when none holds it.
+func Owner(dbPath string) (int, error) {
+	l, err := Acquire(dbPath)
+	if err == nil {
+		l.Release()
+		return 0, nil
+	}
+	if !errors.Is(err, ErrLocked) {
+		return 0, err
+	}
+	if pid := readPID(LockPath(dbPath)); pid > 0 {
+		return pid, nil
+	}
+	return 0, fmt.Errorf("%s names no process", LockPath(dbPath))
+}
+
+func readPID(lockPath string) int {
+	b, err := os.ReadFile(lockPath)
+	if err != nil {
+		return 0
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		return 0
+	}
+	return pid
 }
 
 // Release gives the lock up.

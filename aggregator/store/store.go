@@ -136,6 +136,21 @@ func (s *Store) noticeExternalCommits() {
 
 func (s *Store) bump() { s.generation.Add(1) }
 
+// WriterAlive reports an error when the writer connection cannot be had
+// within ctx: a write is stuck, and nothing more will be stored.
+func (s *Store) WriterAlive(ctx context.Context) error {
+	conn, err := s.writer.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("database writer: %w", err)
+	}
+	defer conn.Close()
+	var one int
+	if err := conn.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("database writer: %w", err)
+	}
+	return nil
+}
+
 // Invalidate moves the generation although no row changed: what is rendered
 // from the store may differ all the same (the related index finished
 // loading).

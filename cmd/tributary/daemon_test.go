@@ -38,10 +38,13 @@ func buildBinary(t *testing.T, dir string) string {
 	return bin
 }
 
-func startDaemon(t *testing.T, bin, cfg string) *daemon {
+// startDaemon runs `bin run` on cfg, listening on a free loopback port,
+// with env added to the test's environment.
+func startDaemon(t *testing.T, bin, cfg string, env ...string) *daemon {
 	t.Helper()
 	d := &daemon{t: t, done: make(chan struct{})}
 	d.cmd = exec.Command(bin, "run", "-config", cfg, "-listen", "127.0.0.1:0")
+	d.cmd.Env = append(os.Environ(), env...)
 	stderr, err := d.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -22,6 +22,7 @@ var version = "0.1.0-dev"
 const usage = `usage:
   tributary run -config FILE [-listen ADDR] [-db PATH]   run the daemon
   tributary check -config FILE                           validate a config
+  tributary reload -config FILE [-db PATH]               make the running daemon read its config again
   tributary fetch -config FILE [-db PATH] [SOURCE...]    poll once and exit
   tributary export -config FILE -out DIR [-db PATH]      write feeds and pages as static files
   tributary backup -config FILE [-db PATH] COPY          write a consistent copy of the database
@@ -43,6 +44,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runDaemon(args[1:], stderr)
 	case "check":
 		return runCheck(args[1:], stdout, stderr)
+	case "reload":
+		return runReload(args[1:], stdout, stderr)
 	case "fetch":
 		return runFetch(args[1:], stdout, stderr)
 	case "export":

@@ -11,6 +11,9 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -108,11 +111,30 @@ func serve(path string, cfg *config.Config, ov overrides, log *slog.Logger) erro
 	go func() { serveErr <- httpServer.Serve(ln) }()
 	log.Info("serving", "addr", ln.Addr().String(), "config", path, "database", cfg.Database, "sources", len(cfg.Sources))
 
+	sm := newServiceManager(log)
 	sched, err := aggregator.NewScheduler(cfg, p.poller, log)
 	if err != nil {
 		return err
 	}
-	sched.Start()
+	startSched := func(s *aggregator.Scheduler, sources int) {
+		s.OnCycle(func(c aggregator.CycleCounts) { sm.status(cycleStatus(p, sources, c)) })
+		s.Start()
+	}
+	startSched(sched, len(cfg.Sources))
+	sm.ready(fmt.Sprintf("serving on %s; polling %d sources", ln.Addr(), len(cfg.Sources)))
+
+	// The watchdog is fed while the scheduler answers and the database
+	// writer can be had.
+	var schedMu sync.Mutex
+	current := func() *aggregator.Scheduler { schedMu.Lock(); defer schedMu.Unlock(); return sched }
+	watchCtx, stopWatch := context.WithCancel(context.Background())
+	defer stopWatch()
+	go sm.keepAlive(watchCtx, func(ctx context.Context) error {
+		if err := current().Alive(ctx); err != nil {
+			return err
+		}
+		return p.store.WriterAlive(ctx)
+	})
 
 	for {
 		select {
@@ -122,6 +144,8 @@ func serve(path string, cfg *config.Config, ov overrides, log *slog.Logger) erro
 		case sig := <-sigs:
 			if sig != syscall.SIGHUP {
 				log.Info("stopping", "signal", sig.String())
+				sm.stopping()
+				stopWatch()
 				sched.Stop() // cancels fetches, waits for writes
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 				defer cancel()
@@ -130,22 +154,33 @@ func serve(path string, cfg *config.Config, ov overrides, log *slog.Logger) erro
 				}
 				return nil
 			}
-			if next, nextSched, ok := reload(path, cfg, ov, p, pub, log); ok {
+			sm.reloading()
+			next, nextSched, err := reload(path, cfg, ov, p, pub, log)
+			if err == nil {
 				sched.Stop()
+				schedMu.Lock()
 				cfg, sched = next, nextSched
-				sched.Start()
+				schedMu.Unlock()
+				startSched(sched, len(cfg.Sources))
+				sm.ready(fmt.Sprintf("config reloaded; polling %d sources", len(cfg.Sources)))
+			} else {
+				sm.ready("reload refused, running the previous config: " + firstLine(err.Error()))
 			}
+			recordReload(p, err, log)
 		}
 	}
 }
 
 // reload reads the config again. When it is bad, or cannot be applied, the
-// running config stays and ok is false.
-func reload(path string, old *config.Config, ov overrides, p *pipeline, pub *publisher.Server, log *slog.Logger) (*config.Config, *aggregator.Scheduler, bool) {
+// running config stays and the error says why.
+func reload(path string, old *config.Config, ov overrides, p *pipeline, pub *publisher.Server, log *slog.Logger) (*config.Config, *aggregator.Scheduler, error) {
+	refuse := func(err error) (*config.Config, *aggregator.Scheduler, error) {
+		log.Error("reload refused, keeping the running config", "err", err)
+		return nil, nil, err
+	}
 	cfg, err := config.Load(path)
 	if err != nil {
-		log.Error("reload refused, keeping the running config", "err", err)
-		return nil, nil, false
+		return refuse(err)
 	}
 	ov.apply(cfg)
 	if cfg.Listen != old.Listen || cfg.Database != old.Database || cfg.Fetch != old.Fetch {
@@ -154,12 +189,10 @@ func reload(path string, old *config.Config, ov overrides, p *pipeline, pub *pub
 	}
 	sched, err := aggregator.NewScheduler(cfg, p.poller, log)
 	if err != nil {
-		log.Error("reload refused, keeping the running config", "err", err)
-		return nil, nil, false
+		return refuse(err)
 	}
 	if err := p.store.SyncSources(context.Background(), sourceConfigs(cfg)); err != nil {
-		log.Error("reload refused, keeping the running config", "err", err)
-		return nil, nil, false
+		return refuse(err)
 	}
 	if changed, err := aggregator.ApplyCategories(context.Background(), p.store, aggregator.NewCategories(cfg), time.Now()); err != nil {
 		log.Error("categorise stored entries", "err", err)
@@ -168,7 +201,51 @@ func reload(path string, old *config.Config, ov overrides, p *pipeline, pub *pub
 	}
 	pub.SetSettings(publisherSettings(cfg))
 	log.Info("config reloaded", "sources", len(cfg.Sources))
-	return cfg, sched, true
+	return cfg, sched, nil
+}
+
+// Meta keys by which `tributary reload` learns how the daemon took a
+// reload: the outcome is written first, then the count of reloads.
+const (
+	metaReloadCount  = "reload_count"
+	metaReloadResult = "reload_result" // "" when applied, else why it was refused
+)
+
+// recordReload stores a reload's outcome for `tributary reload`.
+func recordReload(p *pipeline, reloadErr error, log *slog.Logger) {
+	ctx := context.Background()
+	result := ""
+	if reloadErr != nil {
+		result = reloadErr.Error()
+	}
+	n, _ := p.store.Meta(ctx, metaReloadCount)
+	count, _ := strconv.Atoi(n)
+	if err := p.store.SetMeta(ctx, metaReloadResult, result); err == nil {
+		err = p.store.SetMeta(ctx, metaReloadCount, strconv.Itoa(count+1))
+	} else {
+		log.Error("record the reload's outcome", "err", err)
+	}
+}
+
+// cycleStatus is the STATUS line after a poll cycle.
+func cycleStatus(p *pipeline, sources int, c aggregator.CycleCounts) string {
+	failing := 0
+	if states, err := p.store.Sources(context.Background()); err == nil {
+		for _, s := range states {
+			if s.LastError != "" {
+				failing++
+			}
+		}
+	}
+	return fmt.Sprintf("polling %d sources, %d failing; last cycle %s: %d updated, %d unchanged, %d failed, %d skipped",
+		sources, failing, time.Now().UTC().Format("15:04:05Z"), c.Updated, c.Unchanged, c.Failed, c.Skipped)
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i] + " …"
+	}
+	return s
 }
 
 func publisherSettings(cfg *config.Config) publisher.Settings {

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"syscall"
+	"time"
+
+	"github.com/tributary/tributary/aggregator/store"
+	"github.com/tributary/tributary/config"
+)
+
+// runReload asks the daemon running on the config's database to read its
+// config again (SIGHUP) and waits for its answer: 0 when it applied the new
+// config, 1 when it refused it (the reason is printed) or did not answer.
+// It is systemd's ExecReload, so that `systemctl reload` fails when the
+// new config is refused.
+func runReload(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("reload", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", "", "config file (required)")
+	dbPath := fs.String("db", "", "database file (overrides the config's)")
+	timeout := fs.Duration("timeout", 60*time.Second, "how long to wait for the daemon's answer")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *path == "" {
+		fmt.Fprintln(stderr, "reload: -config is required")
+		return 2
+	}
+	// A config that does not load is refused here already; the daemon is
+	// still told (when the database is known), so that it logs and reports
+	// the refusal too.
+	db := *dbPath
+	cfg, loadErr := config.Load(*path)
+	if loadErr == nil && db == "" {
+		db = cfg.Database
+	}
+	if db == "" {
+		fmt.Fprintln(stderr, loadErr)
+		return 1
+	}
+	pid, err := store.Owner(db)
+	if err != nil || pid == 0 {
+		fmt.Fprintf(stderr, "reload: no daemon runs on %s (%v)\n", db, err)
+		return 1
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		fmt.Fprintf(stderr, "reload: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	before, err := st.Meta(ctx, metaReloadCount)
+	if err != nil {
+		fmt.Fprintf(stderr, "reload: %v\n", err)
+		return 1
+	}
+	if err := syscall.Kill(pid, syscall.SIGHUP); err != nil {
+		fmt.Fprintf(stderr, "reload: signal pid %d: %v\n", pid, err)
+		return 1
+	}
+	deadline := time.Now().Add(*timeout)
+	for time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+		count, err := st.Meta(ctx, metaReloadCount)
+		if err != nil || count == before {
+			continue
+		}
+		result, err := st.Meta(ctx, metaReloadResult)
+		if err != nil {
+			fmt.Fprintf(stderr, "reload: %v\n", err)
+			return 1
+		}
+		if result != "" {
+			fmt.Fprintf(stderr, "reload refused; the daemon keeps its running config:\n%s\n", result)
+			return 1
+		}
+		fmt.Fprintf(stdout, "reloaded (pid %d)\n", pid)
+		return 0
+	}
+	fmt.Fprintf(stderr, "reload: the daemon (pid %d) did not answer within %s\n", pid, *timeout)
+	return 1
+}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bytes"
+	"net"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// notifySocket listens where a service manager would (NOTIFY_SOCKET) and
+// collects the messages sent to it.
+type notifySocket struct {
+	path     string
+	messages chan string
+}
+
+func listenNotify(t *testing.T, dir string) *notifySocket {
+	t.Helper()
+	path := filepath.Join(dir, "notify.sock")
+	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: path, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	n := &notifySocket{path: path, messages: make(chan string, 1000)}
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			k, err := conn.Read(buf)
+			if err != nil {
+				return
+			}
+			n.messages <- string(buf[:k])
+		}
+	}()
+	return n
+}
+
+// expect waits for a message matching re, and returns it.
+func (n *notifySocket) expect(t *testing.T, re string) string {
+	t.Helper()
+	pattern := regexp.MustCompile(re)
+	timeout := time.After(20 * time.Second)
+	for {
+		select {
+		case m := <-n.messages:
+			if pattern.MatchString(m) {
+				return m
+			}
+		case <-timeout:
+			t.Fatalf("no notify message matching %q", re)
+			return ""
+		}
+	}
+}
+
+// The daemon speaks systemd's notify protocol: ready once it serves,
+// status lines after each cycle, watchdog pings while it works, reloading
+// then ready on a reload (refused or not), stopping on SIGTERM; and
+// `tributary reload` fails when the daemon refuses the new config.
+func TestSystemdNotify(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	dir := t.TempDir()
+	bin := buildBinary(t, dir)
+	cfg := filepath.Join(dir, "config.yaml")
+	writeConfig(t, cfg, "database: t.db\nsources:\n  - url: "+feedPath(t, "rss.xml")+"\n")
+	sock := listenNotify(t, dir)
+	d := startDaemon(t, bin, cfg, "NOTIFY_SOCKET="+sock.path, "WATCHDOG_USEC=300000")
+
+	sock.expect(t, `(?m)^READY=1$`)
+	sock.expect(t, `STATUS=polling 1 sources, 0 failing; last cycle .*: 1 updated`)
+	sock.expect(t, `^WATCHDOG=1$`)
+	sock.expect(t, `^WATCHDOG=1$`)
+
+	reload := func() (int, string) {
+		cmd := exec.Command(bin, "reload", "-config", cfg, "-db", filepath.Join(dir, "t.db"))
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		err := cmd.Run()
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode(), out.String()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return 0, out.String()
+	}
+
+	writeConfig(t, cfg, "database: t.db\nsources:\n  - url: "+feedPath(t, "rss.xml")+"\n  - url: "+feedPath(t, "gb2312.xml")+"\n")
+	if code, out := reload(); code != 0 {
+		t.Fatalf("reload of a good config: exit %d\n%s\nlog:\n%s", code, out, d.logText())
+	}
+	sock.expect(t, `(?m)^RELOADING=1\nMONOTONIC_USEC=[1-9][0-9]*$`)
+	sock.expect(t, `(?m)^READY=1\nSTATUS=config reloaded; polling 2 sources$`)
+	d.waitForFeed("三峡水库开始泄洪")
+
+	writeConfig(t, cfg, "database: t.db\nsources:\n  - url: "+feedPath(t, "rss.xml")+"\n    colour: red\n")
+	code, out := reload()
+	if code != 1 || !strings.Contains(out, "config.yaml:4: unknown key `colour`") {
+		t.Fatalf("reload of a bad config: exit %d, want 1 naming config.yaml:4\n%s", code, out)
+	}
+	sock.expect(t, `^RELOADING=1`)
+	sock.expect(t, `(?m)^READY=1\nSTATUS=reload refused, running the previous config: .*config.yaml:4`)
+	d.waitForFeed("三峡水库开始泄洪") // still serving the previous config's entries
+
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	sock.expect(t, `(?m)^STOPPING=1$`)
+}
