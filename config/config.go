@@ -28,6 +28,7 @@ type Config struct {
 	Fetch         Fetch      `yaml:"fetch"`
 	Dedup         Dedup      `yaml:"dedup"`
 	Related       Related    `yaml:"related"`
+	Log           Log        `yaml:"log"`
 	Categories    Categories `yaml:"categories"`
 	Keep          []Rule     `yaml:"keep"`  // global filter: only entries matching one of these
 	Block         []Rule     `yaml:"block"` // global filter: never entries matching one of these
@@ -53,6 +54,12 @@ type Fetch struct {
 	// link-local, CGNAT and unique-local addresses. Off by default: a
 	// public feed that redirects to 169.254.169.254 must not be followed.
 	AllowPrivateNetworks bool `yaml:"allow_private_networks"`
+}
+
+// Log configures the daemon's log.
+type Log struct {
+	Level  string `yaml:"level"`  // debug, info, warn or error
+	Format string `yaml:"format"` // text or json
 }
 
 // Dedup configures the detection of duplicates across sources.

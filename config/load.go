@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -124,7 +125,19 @@ func (c *Config) fillEmpty() {
 	if c.FutureDates == "" {
 		c.FutureDates = FutureClamp
 	}
+	if c.Log.Level == "" {
+		c.Log.Level = "info"
+	}
+	if c.Log.Format == "" {
+		c.Log.Format = "text"
+	}
 }
+
+// LogLevels and LogFormats are the values log.level and log.format take.
+var (
+	LogLevels  = []string{"debug", "info", "warn", "error"}
+	LogFormats = []string{"text", "json"}
+)
 
 // dir is the directory relative paths in the config are taken from.
 func (c *Config) dir() string {
@@ -160,6 +173,12 @@ func (c *Config) validate(doc *yaml.Node, errs *Error) {
 	}
 	if c.Related.Max < 0 || c.Related.Max > 20 {
 		errs.add(lineOf(doc, "related", "max"), "related.max must be between 0 and 20")
+	}
+	if !slices.Contains(LogLevels, c.Log.Level) {
+		errs.add(lineOf(doc, "log", "level"), "log.level must be one of %s, not %q", strings.Join(LogLevels, ", "), c.Log.Level)
+	}
+	if !slices.Contains(LogFormats, c.Log.Format) {
+		errs.add(lineOf(doc, "log", "format"), "log.format must be one of %s, not %q", strings.Join(LogFormats, ", "), c.Log.Format)
 	}
 	if c.Related.IndexEntries < 100 || c.Related.IndexEntries > 10_000_000 {
 		errs.add(lineOf(doc, "related", "index_entries"), "related.index_entries must be between 100 and 10000000, not %d", c.Related.IndexEntries)

@@ -1,7 +1,7 @@
 // Command tributary polls the feeds listed in a YAML config, stores every
 // entry once in SQLite and republishes them as one merged feed.
 //
-//	tributary run -config FILE [-listen ADDR] [-db PATH]
+//	tributary run -config FILE [-listen ADDR] [-db PATH] [-log-level L] [-log-format F]
 //	tributary check -config FILE
 //	tributary fetch -config FILE [-db PATH] [SOURCE...]
 //	tributary export -config FILE -out DIR [-db PATH]
@@ -20,7 +20,7 @@ import (
 var version = "0.1.0-dev"
 
 const usage = `usage:
-  tributary run -config FILE [-listen ADDR] [-db PATH]   run the daemon
+  tributary run -config FILE [-listen ADDR] [-db PATH]   run the daemon (also -log-level, -log-format)
   tributary check -config FILE                           validate a config
   tributary reload -config FILE [-db PATH]               make the running daemon read its config again
   tributary fetch -config FILE [-db PATH] [SOURCE...]    poll once and exit
@@ -53,7 +53,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "backup":
 		return runBackup(args[1:], stdout, stderr)
 	case "version", "-version", "--version":
-		fmt.Fprintf(stdout, "tributary %s\n", version)
+		fmt.Fprintf(stdout, "tributary %s\n", buildVersion())
 		return 0
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,6 +27,8 @@ import (
 // on every reload.
 type overrides struct {
 	listen, db string
+	// logLevel, when set, takes each reloaded config's log.level.
+	logLevel *slog.LevelVar
 }
 
 func (o overrides) apply(cfg *config.Config) {
@@ -46,6 +49,8 @@ func runDaemon(args []string, stderr io.Writer) int {
 	var ov overrides
 	fs.StringVar(&ov.listen, "listen", "", "address to serve on (overrides the config)")
 	fs.StringVar(&ov.db, "db", "", "database file (overrides the config)")
+	logLevel := fs.String("log-level", "", "least level logged: debug, info, warn, error (overrides log.level)")
+	logFormat := fs.String("log-format", "", "text or json (overrides log.format)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -53,7 +58,22 @@ func runDaemon(args []string, stderr io.Writer) int {
 	if cfg == nil {
 		return code
 	}
-	log := newLogger(stderr)
+	lo := logOptions{level: cfg.Log.Level, format: cfg.Log.Format, journal: underJournal()}
+	if *logLevel != "" {
+		lo.level = *logLevel
+	}
+	if *logFormat != "" {
+		lo.format = *logFormat
+	}
+	if !slices.Contains(config.LogLevels, lo.level) || !slices.Contains(config.LogFormats, lo.format) {
+		fmt.Fprintf(stderr, "run: -log-level must be one of %v and -log-format one of %v\n", config.LogLevels, config.LogFormats)
+		return 2
+	}
+	log, level := newDaemonLogger(stderr, lo)
+	log.Info("tributary starting", "version", buildVersion(), "pid", os.Getpid())
+	if *logLevel == "" { // the config's log.level follows reloads
+		ov.logLevel = level
+	}
 	if err := serve(*path, cfg, ov, log); err != nil {
 		log.Error("tributary stopped", "err", err)
 		return 1
@@ -200,6 +220,9 @@ func reload(path string, old *config.Config, ov overrides, p *pipeline, pub *pub
 		log.Info("categories changed: stored entries categorised again")
 	}
 	pub.SetSettings(publisherSettings(cfg))
+	if ov.logLevel != nil {
+		setLevel(ov.logLevel, cfg.Log.Level)
+	}
 	log.Info("config reloaded", "sources", len(cfg.Sources))
 	return cfg, sched, nil
 }

@@ -72,7 +72,7 @@ func TestSystemdNotify(t *testing.T) {
 	cfg := filepath.Join(dir, "config.yaml")
 	writeConfig(t, cfg, "database: t.db\nsources:\n  - url: "+feedPath(t, "rss.xml")+"\n")
 	sock := listenNotify(t, dir)
-	d := startDaemon(t, bin, cfg, "NOTIFY_SOCKET="+sock.path, "WATCHDOG_USEC=300000")
+	d := startDaemon(t, bin, cfg, "NOTIFY_SOCKET="+sock.path, "WATCHDOG_USEC=300000", "JOURNAL_STREAM=8:12345")
 
 	sock.expect(t, `(?m)^READY=1$`)
 	sock.expect(t, `STATUS=polling 1 sources, 0 failing; last cycle .*: 1 updated`)
@@ -111,4 +111,16 @@ func TestSystemdNotify(t *testing.T) {
 
 	d.cmd.Process.Signal(syscall.SIGTERM)
 	sock.expect(t, `(?m)^STOPPING=1$`)
+
+	// For the journal, lines carry their syslog priority and no time.
+	log := d.logText()
+	for _, re := range []string{`(?m)^<6>level=INFO msg="tributary starting" version=\S+ pid=\d+$`,
+		"(?m)^<3>level=ERROR msg=\"reload refused, keeping the running config\""} {
+		if !regexp.MustCompile(re).MatchString(log) {
+			t.Errorf("no log line matches %s:\n%s", re, log)
+		}
+	}
+	if regexp.MustCompile(`(?m)^(time=|[^<])`).MatchString(log) {
+		t.Errorf("a line without a priority, or with a time:\n%s", log)
+	}
 }
