@@ -61,6 +61,9 @@ type Result struct {
 	Counts   store.PollCounts
 	Err      error
 	Duration time.Duration
+	// Bytes is the size of the body read (after decompression); 0 for a
+	// 304 or a failed fetch.
+	Bytes int64
 	// URLIdentity says the source's entries are keyed by URL because its
 	// GUIDs are missing or repeated.
 	URLIdentity bool
@@ -90,6 +93,7 @@ type Poller struct {
 	// process owns the database).
 	keepHints  bool
 	hintBudget int
+	onPoll     func(Result)
 
 	// parse is parse.Parse; tests replace it to make a poll panic.
 	parse func(body []byte, contentType, encoding string) (*parse.Result, error)
@@ -159,6 +163,10 @@ func relatedIndex(opts PollerOptions) *related.Index {
 	}
 	return related.New(related.Config{Window: opts.RelatedWindow, MaxEntries: size})
 }
+
+// OnPoll sets a function called with the result of every poll (not of
+// sources skipped), from the polling goroutine. Call it before polling.
+func (p *Poller) OnPoll(fn func(Result)) { p.onPoll = fn }
 
 // LoadIndexes prepares the indexes: PrepareDuplicates, then LoadRelated.
 func (p *Poller) LoadIndexes(ctx context.Context) error {
@@ -290,6 +298,9 @@ func (p *Poller) pollOne(ctx context.Context, t Target, force bool, batch *uncha
 	default:
 		p.log.Debug("poll", attrs...)
 	}
+	if p.onPoll != nil {
+		p.onPoll(res)
+	}
 	return res
 }
 
@@ -320,7 +331,7 @@ func (p *Poller) failed(ctx context.Context, t Target, st store.SourceState, at 
 
 // poll runs fetch → parse → normalise → store for one source whose stored
 // state is st.
-func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch *unchangedBatch) Result {
+func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch *unchangedBatch) (res Result) {
 	at := p.now().UTC()
 	fail := func(err error) Result { return p.failed(ctx, t, st, at, err) }
 
@@ -328,6 +339,7 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch
 	if err != nil {
 		return fail(err)
 	}
+	defer func() { res.Bytes = int64(len(resp.Body)) }()
 	if resp.NotModified {
 		notice := ""
 		if st.ETag == "" && st.LastModified == "" {

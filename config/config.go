@@ -29,6 +29,7 @@ type Config struct {
 	Dedup         Dedup      `yaml:"dedup"`
 	Related       Related    `yaml:"related"`
 	Log           Log        `yaml:"log"`
+	Metrics       Metrics    `yaml:"metrics"`
 	Categories    Categories `yaml:"categories"`
 	Keep          []Rule     `yaml:"keep"`  // global filter: only entries matching one of these
 	Block         []Rule     `yaml:"block"` // global filter: never entries matching one of these
@@ -54,6 +55,13 @@ type Fetch struct {
 	// link-local, CGNAT and unique-local addresses. Off by default: a
 	// public feed that redirects to 169.254.169.254 must not be followed.
 	AllowPrivateNetworks bool `yaml:"allow_private_networks"`
+}
+
+// Metrics configures /metrics (Prometheus text format).
+type Metrics struct {
+	// Listen, when set, serves /metrics on this address only (operators
+	// often keep it private); otherwise it is served beside the feeds.
+	Listen string `yaml:"listen"`
 }
 
 // Log configures the daemon's log.

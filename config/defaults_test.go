@@ -43,6 +43,7 @@ func TestAbsentKeysTakeDefaultsAndZerosStay(t *testing.T) {
 		{"timezone", `timezone: ""`, func(c *Config) any { return c.Timezone }, DefaultTimezone, ""},
 		{"database", `database: ""`, func(c *Config) any { return filepath.Base(c.Database) }, DefaultDatabase, ""},
 		{"future_dates", `future_dates: ""`, func(c *Config) any { return c.FutureDates }, FutureClamp, ""},
+		{"metrics.listen", "metrics:\n  listen: \"\"", func(c *Config) any { return c.Metrics.Listen }, "", ""},
 		{"log.level", "log:\n  level: \"\"", func(c *Config) any { return c.Log.Level }, "info", ""},
 		{"log.format", "log:\n  format: \"\"", func(c *Config) any { return c.Log.Format }, "text", ""},
 	}
@@ -84,7 +85,7 @@ func TestAbsentKeysTakeDefaultsAndZerosStay(t *testing.T) {
 			continue
 		}
 		switch k {
-		case "fetch", "dedup", "related", "log", "categories", "categories.aliases", "categories.rules", "keep", "block", "sources":
+		case "fetch", "dedup", "related", "log", "metrics", "categories", "categories.aliases", "categories.rules", "keep", "block", "sources":
 			continue // sections and lists
 		}
 		if !covered[k] {

@@ -161,6 +161,13 @@ func (c *Config) validate(doc *yaml.Node, errs *Error) {
 	if !filepath.IsAbs(c.Database) {
 		c.Database = filepath.Join(c.dir(), c.Database)
 	}
+	if c.Metrics.Listen != "" {
+		if err := checkListen(c.Metrics.Listen); err != nil {
+			errs.add(lineOf(doc, "metrics", "listen"), "metrics.listen %q: %v", c.Metrics.Listen, err)
+		} else if c.Metrics.Listen == c.Listen {
+			errs.add(lineOf(doc, "metrics", "listen"), "metrics.listen is listen's address; leave it out to serve /metrics there")
+		}
+	}
 	if err := checkListen(c.Listen); err != nil {
 		errs.add(lineOf(doc, "listen"), "listen %q: %v", c.Listen, err)
 	}

@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tributary/tributary/aggregator/related"
@@ -108,6 +109,10 @@ type Server struct {
 	settingsVersion int // bumped by SetSettings, so cached output is redone
 	cache           map[string]*cacheEntry
 	freshness       Freshness
+
+	// hits and misses count answers from ready bytes and answers that
+	// started a rendering.
+	hits, misses atomic.Uint64
 
 	countsMu  sync.Mutex
 	counts    []store.CategoryCount // the categories, as of countsGen
@@ -315,6 +320,10 @@ type Freshness struct {
 	Every time.Duration
 }
 
+// CacheStats returns how many answers came from rendered bytes (hits) and
+// how many started a rendering (misses), since the Server was made.
+func (s *Server) CacheStats() (hits, misses uint64) { return s.hits.Load(), s.misses.Load() }
+
 // SetFreshness sets how out of date an answer may be, for speed.
 func (s *Server) SetFreshness(f Freshness) {
 	s.mu.Lock()
@@ -343,11 +352,13 @@ func (s *Server) render(ctx context.Context, format, category string) (*rendered
 		if out != nil && out.generation == gen && out.settings == s.settingsVersion &&
 			(out.expires.IsZero() || now.Before(out.expires)) {
 			s.mu.Unlock()
+			s.hits.Add(1)
 			return out, nil
 		}
 		if r := e.rendering; r != nil {
 			s.mu.Unlock()
 			if out != nil {
+				s.hits.Add(1)
 				return out, nil // the previous bytes, while the new ones are made
 			}
 			<-r.done
@@ -356,8 +367,10 @@ func (s *Server) render(ctx context.Context, format, category string) (*rendered
 		fresh := s.freshness
 		if out != nil && out.settings == s.settingsVersion && time.Since(e.renderedAt) < fresh.Every {
 			s.mu.Unlock()
+			s.hits.Add(1)
 			return out, nil // rendered a moment ago: the store is busy
 		}
+		s.misses.Add(1)
 		r := &renderCall{done: make(chan struct{})}
 		e.rendering = r
 		set, version := s.settings, s.settingsVersion

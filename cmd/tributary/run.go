@@ -126,8 +126,26 @@ func serve(path string, cfg *config.Config, ov overrides, log *slog.Logger) erro
 	}()
 	defer func() { stopLoad(); <-loaded }()
 
-	httpServer := &http.Server{Handler: pub, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-	serveErr := make(chan error, 1)
+	m := newMetrics(p.store, pub, time.Now)
+	p.poller.OnPoll(m.observePoll)
+	handler := http.Handler(pub)
+	serveErr := make(chan error, 2)
+	if cfg.Metrics.Listen == "" {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", m.handler())
+		mux.Handle("/", pub)
+		handler = mux
+	} else {
+		mln, err := net.Listen("tcp", cfg.Metrics.Listen)
+		if err != nil {
+			return fmt.Errorf("listen on %s (metrics.listen): %w", cfg.Metrics.Listen, err)
+		}
+		metricsServer := &http.Server{Handler: m.handler(), ReadHeaderTimeout: 10 * time.Second}
+		go func() { serveErr <- fmt.Errorf("metrics: %w", metricsServer.Serve(mln)) }()
+		defer metricsServer.Close()
+		log.Info("serving metrics", "addr", mln.Addr().String())
+	}
+	httpServer := &http.Server{Handler: m.instrument(handler), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	go func() { serveErr <- httpServer.Serve(ln) }()
 	log.Info("serving", "addr", ln.Addr().String(), "config", path, "database", cfg.Database, "sources", len(cfg.Sources))
 
