@@ -322,7 +322,7 @@ func (p *Poller) failed(ctx context.Context, t Target, st store.SourceState, at 
 	if ctx.Err() != nil { // stopping: not the source's fault
 		return Result{Outcome: Skipped, Err: err}
 	}
-	next := at.Add(Backoff(st.Failures+1, rand.Float64()))
+	next := nextAfterFailure(err, st.Failures+1, at, rand.Float64())
 	if rerr := p.store.RecordFailure(context.WithoutCancel(ctx), t.Source.URL, at, err.Error(), next); rerr != nil {
 		err = errors.Join(err, rerr)
 	}

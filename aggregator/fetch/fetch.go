@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/tributary/tributary/config/redact"
@@ -59,9 +60,15 @@ type Response struct {
 // StatusError is an HTTP response that is neither 2xx nor 304.
 type StatusError struct {
 	Code int
+	// RetryAfter is the response's Retry-After header, as sent (seconds
+	// or an HTTP date), for 429 and 503; "" otherwise.
+	RetryAfter string
 }
 
 func (e *StatusError) Error() string {
+	if e.RetryAfter != "" {
+		return fmt.Sprintf("HTTP %d %s (Retry-After: %.40s)", e.Code, http.StatusText(e.Code), e.RetryAfter)
+	}
 	return fmt.Sprintf("HTTP %d %s", e.Code, http.StatusText(e.Code))
 }
 
@@ -200,7 +207,14 @@ func (f *Fetcher) fetchHTTP(ctx context.Context, req Request) (*Response, error)
 		}
 		return resp, nil
 	case hresp.StatusCode < 200 || hresp.StatusCode > 299:
-		return nil, &StatusError{Code: hresp.StatusCode}
+		// Read a little of the error page, so that the connection can
+		// be reused for the next poll of the host.
+		io.Copy(io.Discard, io.LimitReader(hresp.Body, 64<<10))
+		serr := &StatusError{Code: hresp.StatusCode}
+		if serr.Code == http.StatusTooManyRequests || serr.Code == http.StatusServiceUnavailable {
+			serr.RetryAfter = strings.TrimSpace(hresp.Header.Get("Retry-After"))
+		}
+		return nil, serr
 	}
 	resp.Body, err = readCapped(hresp.Body, f.opts.MaxBodyBytes)
 	return resp, err

@@ -101,7 +101,7 @@ func openLocked(ctx context.Context, cfg *config.Config, log *slog.Logger, sync 
 		Timeout:      cfg.Fetch.Timeout.Std(),
 		MaxBodyBytes: cfg.Fetch.MaxBodyBytes,
 		MaxRedirects: cfg.Fetch.MaxRedirects,
-		UserAgent:    userAgent(cfg.BaseURL),
+		UserAgent:    userAgent(),
 		AllowPrivate: cfg.Fetch.AllowPrivateNetworks,
 	})
 	p := aggregator.NewPoller(st, f, aggregator.PollerOptions{

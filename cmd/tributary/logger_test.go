@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -49,5 +50,12 @@ func TestDaemonLogger(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestUserAgent(t *testing.T) {
+	ua := userAgent()
+	if !regexp.MustCompile(`^Tributary/\S+ \(\+https://github\.com/tributary/tributary\)$`).MatchString(ua) {
+		t.Errorf("User-Agent %q does not name Tributary, its version and the project", ua)
 	}
 }

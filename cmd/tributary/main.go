@@ -68,6 +68,11 @@ func newLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
 }
 
-func userAgent(baseURL string) string {
-	return fmt.Sprintf("Tributary/%s (+%s)", version, baseURL)
+// projectURL is where a feed's operator learns what polls them.
+const projectURL = "https://github.com/tributary/tributary"
+
+// userAgent names Tributary, its version and the project, never the
+// daemon's own address (which may be a loopback or private one).
+func userAgent() string {
+	return fmt.Sprintf("Tributary/%s (+%s)", buildVersion(), projectURL)
 }
