@@ -15,7 +15,7 @@ import (
 
 // web holds the page template and its style sheet.
 //
-//go:embed web/page.html web/style.css
+//go:embed web/page.html web/sources.html web/style.css
 var web embed.FS
 
 // contentSecurityPolicy allows the page nothing but its own style sheet and

@@ -103,12 +103,15 @@ type Server struct {
 	started time.Time
 	mux     *http.ServeMux
 	page    *template.Template
+	// sourcesPage is /sources.
+	sourcesPage *template.Template
 
 	mu              sync.Mutex // guards settings and cache; not held while rendering
 	settings        Settings
 	settingsVersion int // bumped by SetSettings, so cached output is redone
 	cache           map[string]*cacheEntry
 	freshness       Freshness
+	reloadRefused   string // why the last reload was refused; "" after one applied
 
 	// hits and misses count answers from ready bytes and answers that
 	// started a rendering.
@@ -139,6 +142,9 @@ func New(st *store.Store, hints Hints, settings Settings, now func() time.Time, 
 	s.mux.HandleFunc("GET /category/{name}", s.serveCategory)
 	s.mux.HandleFunc("GET /categories.json", func(w http.ResponseWriter, r *http.Request) { s.serve(w, r, "categories", "") })
 	s.mux.HandleFunc("GET /healthz", s.serveHealth)
+	s.sourcesPage = parseSourcesPage()
+	s.mux.HandleFunc("GET /sources", func(w http.ResponseWriter, r *http.Request) { s.serveSources(w, r, false) })
+	s.mux.HandleFunc("GET /sources.json", func(w http.ResponseWriter, r *http.Request) { s.serveSources(w, r, true) })
 	return s
 }
 
@@ -541,12 +547,15 @@ func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
 		Notice string `json:"notice"`
 	}
 	report := struct {
-		Status   string     `json:"status"`
-		Sources  int        `json:"sources"`
-		LastPoll *time.Time `json:"last_poll,omitempty"`
-		Failing  []failing  `json:"failing"`
-		Notices  []notice   `json:"notices"`
-	}{Status: "ok", Sources: len(sources), Failing: []failing{}, Notices: []notice{}}
+		// Status is "ok", or "degraded" when a source fails or the last
+		// reload was refused: the daemon serves, but not all is well.
+		Status        string     `json:"status"`
+		Sources       int        `json:"sources"`
+		LastPoll      *time.Time `json:"last_poll,omitempty"`
+		Failing       []failing  `json:"failing"`
+		Notices       []notice   `json:"notices"`
+		ReloadRefused string     `json:"reload_refused,omitempty"`
+	}{Status: "ok", Sources: len(sources), Failing: []failing{}, Notices: []notice{}, ReloadRefused: s.reloadRefusal()}
 	for _, src := range sources {
 		if !src.LastPoll.IsZero() && (report.LastPoll == nil || src.LastPoll.After(*report.LastPoll)) {
 			t := src.LastPoll
@@ -561,6 +570,9 @@ func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
 		for _, n := range src.Notices {
 			report.Notices = append(report.Notices, notice{URL: redact.Status(src.URL), Notice: n})
 		}
+	}
+	if len(report.Failing) > 0 || report.ReloadRefused != "" {
+		report.Status = "degraded"
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")

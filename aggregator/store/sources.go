@@ -221,3 +221,23 @@ func fromUnix(sec int64) time.Time {
 	}
 	return time.Unix(sec, 0).UTC()
 }
+
+// EntryCounts returns how many entries each source has stored, by source
+// row id.
+func (s *Store) EntryCounts(ctx context.Context) (map[int64]int, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT source_id, count(*) FROM entries GROUP BY source_id`)
+	if err != nil {
+		return nil, fmt.Errorf("count entries: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("count entries: %w", err)
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}

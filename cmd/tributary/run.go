@@ -201,7 +201,12 @@ func serve(path string, cfg *config.Config, ov overrides, log *slog.Logger) erro
 				schedMu.Unlock()
 				startSched(sched, len(cfg.Sources))
 				sm.ready(fmt.Sprintf("config reloaded; polling %d sources", len(cfg.Sources)))
+				pub.SetReloadRefused("")
 			} else {
+				// Not the reasons: they may quote the config's values,
+				// and /healthz is public.
+				pub.SetReloadRefused("refused at " + time.Now().UTC().Format(time.RFC3339) +
+					"; the reasons are in the log and in the output of tributary reload")
 				sm.ready("reload refused, running the previous config: " + firstLine(err.Error()))
 			}
 			recordReload(p, err, log)

@@ -1,0 +1,100 @@
+package publisher_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tributary/tributary/aggregator"
+	"github.com/tributary/tributary/aggregator/store"
+	"github.com/tributary/tributary/config"
+	"github.com/tributary/tributary/publisher"
+)
+
+// /sources.json and /sources list every source with its state, and
+// /healthz says "degraded" while one fails or after a refused reload.
+func TestSourcesAndDegradedHealth(t *testing.T) {
+	s := newSite(t, filepath.Join(t.TempDir(), "t.db"), []string{"rss.xml"})
+	// A second source, whose file is missing: its poll fails.
+	rss, _ := filepath.Abs(filepath.Join("..", "testdata", "feeds", "rss.xml"))
+	missing := filepath.Join(t.TempDir(), "no-such-feed.xml")
+	if err := s.store.SyncSources(context.Background(), []store.SourceConfig{
+		{URL: filepath.ToSlash(filepath.Join("..", "testdata", "feeds", "rss.xml")), Location: "file://" + rss},
+		{URL: missing, Location: "file://" + missing},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	r := s.poller.PollAll(context.Background(), []aggregator.Target{{Source: config.Source{URL: missing, Location: "file://" + missing}}}, false)
+	if r[0].Outcome != aggregator.Failed {
+		t.Fatalf("poll of a missing file: %+v", r[0])
+	}
+	pub := publisher.New(s.store, s.poller, publisher.Settings{Title: "Test News", BaseURL: "https://news.example.org/", ItemsPerFeed: 50},
+		func() time.Time { return s.now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	get := func(path string) string {
+		rec := httptest.NewRecorder()
+		pub.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if rec.Code != 200 {
+			t.Fatalf("%s: %d", path, rec.Code)
+		}
+		return rec.Body.String()
+	}
+
+	var sum struct {
+		Sources []aggregator.SourceStatus `json:"sources"`
+	}
+	body := get("/sources.json")
+	if err := json.Unmarshal([]byte(body), &sum); err != nil {
+		t.Fatal(err)
+	}
+	var counts map[string]any
+	json.Unmarshal([]byte(body), &counts)
+	if counts["total"] != 2.0 || counts["ok"] != 1.0 || counts["backing_off"] != 1.0 || len(sum.Sources) != 2 {
+		t.Fatalf("/sources.json counts wrong:\n%s", body)
+	}
+	byName := map[string]aggregator.SourceStatus{}
+	for _, src := range sum.Sources {
+		byName[src.URL] = src
+	}
+	ok, bad := byName["local file rss.xml"], byName["local file no-such-feed.xml"]
+	if ok.State != "ok" || ok.Entries != 3 || ok.LastSuccess == nil || !ok.LastSuccess.Equal(s.now) || ok.LastError != "" {
+		t.Errorf("the good source: %+v", ok)
+	}
+	if bad.State != "backing_off" || bad.Failures != 1 || bad.LastError == "" || bad.LastErrorAt == nil ||
+		bad.NextPoll == nil || !bad.NextPoll.After(s.now) || !strings.HasPrefix(bad.Waiting, "back-off after a failure, until ") {
+		t.Errorf("the failing source: %+v", bad)
+	}
+	page := get("/sources")
+	for _, want := range []string{"2 sources: 1 ok, 0 failing, 1 backing off", "local file no-such-feed.xml", "backing_off (1×)"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("/sources lacks %q", want)
+		}
+	}
+
+	var health struct {
+		Status        string `json:"status"`
+		ReloadRefused string `json:"reload_refused"`
+	}
+	json.Unmarshal([]byte(get("/healthz")), &health)
+	if health.Status != "degraded" {
+		t.Errorf("healthz status %q with a failing source, want degraded", health.Status)
+	}
+	s.poll([]string{"rss.xml"}) // the failing source leaves the config
+	json.Unmarshal([]byte(get("/healthz")), &health)
+	if health.Status != "ok" {
+		t.Errorf("healthz status %q with no failing source, want ok", health.Status)
+	}
+	pub.SetReloadRefused("refused at T")
+	json.Unmarshal([]byte(get("/healthz")), &health)
+	if health.Status != "degraded" || health.ReloadRefused != "refused at T" {
+		t.Errorf("healthz after a refused reload: %+v", health)
+	}
+	if !strings.Contains(get("/sources"), "The last reload was refused") {
+		t.Error("/sources does not say the last reload was refused")
+	}
+}
