@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -141,12 +142,43 @@ func (s *Scheduler) prune() {
 	s.poller.PruneTombstones(s.ctx, s.retention)
 }
 
+// StartReloaded starts the schedule of a config that replaces a running
+// one: only the sources of urls (added, or whose parsing changed) are
+// polled at once; the others wait for their schedule.
+func (s *Scheduler) StartReloaded(urls []string) {
+	s.PollNow(urls)
+	s.cron.Start()
+}
+
+// PollNow polls the sources of urls that this scheduler has, in the
+// background.
+func (s *Scheduler) PollNow(urls []string) {
+	var targets []Target
+	for _, t := range s.all {
+		if slices.Contains(urls, t.Source.URL) {
+			targets = append(targets, t)
+		}
+	}
+	if len(targets) == 0 {
+		return
+	}
+	s.wg.Go(func() { s.cycle(targets) })
+}
+
 // Stop stops the schedule, cancels the fetches in flight and waits for the
 // polls in progress to finish their writes.
 func (s *Scheduler) Stop() {
 	s.cancel()
 	<-s.cron.Stop().Done()
 	s.wg.Wait()
+}
+
+// Drain stops the schedule and waits for the polls in progress to finish,
+// fetches included (a reload lets them end rather than cancel them).
+func (s *Scheduler) Drain() {
+	<-s.cron.Stop().Done()
+	s.wg.Wait()
+	s.cancel()
 }
 
 func (s *Scheduler) cycle(targets []Target) {

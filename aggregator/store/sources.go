@@ -241,3 +241,13 @@ func (s *Store) EntryCounts(ctx context.Context) (map[int64]int, error) {
 	}
 	return out, rows.Err()
 }
+
+// ForgetValidators drops a source's ETag, Last-Modified and body hash, so
+// that its next poll reads and parses the whole feed again (its parsing
+// settings changed).
+func (s *Store) ForgetValidators(ctx context.Context, url string) error {
+	if _, err := s.writer.ExecContext(ctx, `UPDATE sources SET etag = '', last_modified = '', body_hash = '' WHERE url = ?`, url); err != nil {
+		return fmt.Errorf("forget validators of %s: %w", url, err)
+	}
+	return nil
+}

@@ -154,11 +154,14 @@ func serve(path string, cfg *config.Config, ov overrides, log *slog.Logger) erro
 	if err != nil {
 		return err
 	}
-	startSched := func(s *aggregator.Scheduler, sources int) {
-		s.OnCycle(func(c aggregator.CycleCounts) { sm.status(cycleStatus(p, sources, c)) })
-		s.Start()
-	}
-	startSched(sched, len(cfg.Sources))
+	sched.OnCycle(func(c aggregator.CycleCounts) { sm.status(cycleStatus(p, len(cfg.Sources), c)) })
+	sched.Start()
+	// A reload retires the running scheduler: it finishes its polls in the
+	// background (retired is closed when it has), then the stored entries
+	// are categorised again and changed sources re-read.
+	retired := make(chan struct{})
+	close(retired)
+	var retiring *aggregator.Scheduler
 	sm.ready(fmt.Sprintf("serving on %s; polling %d sources", ln.Addr(), len(cfg.Sources)))
 
 	// The watchdog is fed while the scheduler answers and the database
@@ -184,6 +187,10 @@ func serve(path string, cfg *config.Config, ov overrides, log *slog.Logger) erro
 				log.Info("stopping", "signal", sig.String())
 				sm.stopping()
 				stopWatch()
+				if retiring != nil {
+					retiring.Stop()
+				}
+				<-retired
 				sched.Stop() // cancels fetches, waits for writes
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 				defer cancel()
@@ -193,13 +200,19 @@ func serve(path string, cfg *config.Config, ov overrides, log *slog.Logger) erro
 				return nil
 			}
 			sm.reloading()
+			<-retired // the reload before this one has settled
 			next, nextSched, err := reload(path, cfg, ov, p, pub, log)
 			if err == nil {
-				sched.Stop()
+				added, reparse := aggregator.ReloadChanges(cfg, next)
+				old := sched
 				schedMu.Lock()
 				cfg, sched = next, nextSched
 				schedMu.Unlock()
-				startSched(sched, len(cfg.Sources))
+				sources := len(cfg.Sources)
+				sched.OnCycle(func(c aggregator.CycleCounts) { sm.status(cycleStatus(p, sources, c)) })
+				sched.StartReloaded(added)
+				retiring, retired = old, make(chan struct{})
+				go settleReload(old, sched, next, reparse, p, log, retired)
 				sm.ready(fmt.Sprintf("config reloaded; polling %d sources", len(cfg.Sources)))
 				pub.SetReloadRefused("")
 			} else {
@@ -237,17 +250,33 @@ func reload(path string, old *config.Config, ov overrides, p *pipeline, pub *pub
 	if err := p.store.SyncSources(context.Background(), sourceConfigs(cfg)); err != nil {
 		return refuse(err)
 	}
-	if changed, err := aggregator.ApplyCategories(context.Background(), p.store, aggregator.NewCategories(cfg), time.Now()); err != nil {
-		log.Error("categorise stored entries", "err", err)
-	} else if changed {
-		log.Info("categories changed: stored entries categorised again")
-	}
 	pub.SetSettings(publisherSettings(cfg))
 	if ov.logLevel != nil {
 		setLevel(ov.logLevel, cfg.Log.Level)
 	}
 	log.Info("config reloaded", "sources", len(cfg.Sources))
 	return cfg, sched, nil
+}
+
+// settleReload finishes a reload once the retired scheduler's polls have
+// ended (their fetches are not cancelled): the stored entries are
+// categorised by the new rules, and the sources whose parsing settings
+// changed forget their validators and are read again. It closes done.
+func settleReload(old, next *aggregator.Scheduler, cfg *config.Config, reparse []string, p *pipeline, log *slog.Logger, done chan<- struct{}) {
+	defer close(done)
+	old.Drain()
+	ctx := context.Background()
+	if changed, err := aggregator.ApplyCategories(ctx, p.store, aggregator.NewCategories(cfg), time.Now()); err != nil {
+		log.Error("categorise stored entries", "err", err)
+	} else if changed {
+		log.Info("categories changed: stored entries categorised again")
+	}
+	for _, url := range reparse {
+		if err := p.store.ForgetValidators(ctx, url); err != nil {
+			log.Error("reload", "err", err)
+		}
+	}
+	next.PollNow(reparse)
 }
 
 // Meta keys by which `tributary reload` learns how the daemon took a
