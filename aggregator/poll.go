@@ -13,7 +13,9 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/url"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -291,6 +293,10 @@ func (p *Poller) pollOne(ctx context.Context, t Target, force bool, batch *uncha
 	// One line per source when something changed or failed; the cycle's
 	// own line counts the rest.
 	switch {
+	case res.Err != nil && Gone(res.Err) && strings.Contains(st.LastError, goneError):
+		p.log.Debug("poll", append(attrs, "err", res.Err)...) // said once, when it went
+	case res.Err != nil && Gone(res.Err):
+		p.log.Warn("source gone (HTTP 410): polled again weekly; remove it from the config", append(attrs, "err", res.Err)...)
 	case res.Err != nil:
 		p.log.Warn("poll", append(attrs, "err", res.Err)...)
 	case res.Counts.New+res.Counts.Updated+res.Counts.Filtered > 0:
@@ -317,6 +323,54 @@ func (p *Poller) pollSafely(ctx context.Context, t Target, st store.SourceState,
 	return p.poll(ctx, t, st, batch)
 }
 
+// offlineRetry is how soon sources are polled again after a cycle in which
+// no host could be reached.
+const offlineRetry = 5 * time.Minute
+
+// recordUnreachable records the polls of a cycle whose host could not be
+// reached. When they are every network poll of the cycle, across at least
+// two hosts, the machine is offline: nothing is counted against the
+// sources, which are polled again in offlineRetry. Otherwise each is its
+// source's failure.
+func (p *Poller) recordUnreachable(ctx context.Context, batch *unchangedBatch, results []Result, targets []Target) {
+	if len(batch.unreachable) == 0 || ctx.Err() != nil {
+		return
+	}
+	hosts, network := map[string]bool{}, 0
+	for _, u := range batch.unreachable {
+		hosts[hostOf(u.t.Source.Location)] = true
+	}
+	for i, r := range results {
+		if r.Outcome != Skipped && hostOf(targets[i].Source.Location) != "" {
+			network++
+		}
+	}
+	offline := network == len(batch.unreachable) && len(hosts) >= 2
+	if offline {
+		p.log.Warn("offline: no source's host could be reached; nothing is counted against the sources",
+			"sources", len(batch.unreachable), "hosts", len(hosts), "retry_in", offlineRetry.String())
+	}
+	for _, u := range batch.unreachable {
+		if !offline {
+			p.failed(ctx, u.t, u.st, u.at, u.err)
+			continue
+		}
+		reason := "offline: no host could be reached (" + u.err.Error() + ")"
+		if err := p.store.RecordOffline(context.WithoutCancel(ctx), u.t.Source.URL, u.at, reason, u.at.Add(offlineRetry)); err != nil {
+			p.log.Error("record offline poll", "source", redact.URL(u.t.Source.URL), "err", err)
+		}
+	}
+}
+
+// hostOf is the host of an http(s) location, "" for a local file.
+func hostOf(location string) string {
+	u, err := url.Parse(location)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return ""
+	}
+	return u.Hostname()
+}
+
 // failed records err as the source's failure at time at, backing it off.
 func (p *Poller) failed(ctx context.Context, t Target, st store.SourceState, at time.Time, err error) Result {
 	if ctx.Err() != nil { // stopping: not the source's fault
@@ -336,6 +390,12 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch
 	fail := func(err error) Result { return p.failed(ctx, t, st, at, err) }
 
 	resp, err := p.fetcher.Fetch(ctx, fetch.Request{URL: t.Source.Location, ETag: st.ETag, LastModified: st.LastModified, AllowPrivate: t.Source.AllowPrivate})
+	if err != nil && batch != nil && fetch.Unreachable(err) && ctx.Err() == nil {
+		// Recorded when the cycle ends: if no host at all could be
+		// reached, the machine is offline and it is no source's fault.
+		batch.addUnreachable(unreachable{t: t, st: st, at: at, err: err})
+		return Result{Outcome: Failed, Err: err}
+	}
 	if err != nil {
 		return fail(err)
 	}
@@ -539,6 +599,22 @@ func (p *Poller) unchanged(ctx context.Context, t Target, at time.Time, resp *fe
 type unchangedBatch struct {
 	mu    sync.Mutex
 	polls []store.Unchanged
+	// unreachable are the polls whose host could not be reached, recorded
+	// when the cycle ends (see Poller.recordUnreachable).
+	unreachable []unreachable
+}
+
+type unreachable struct {
+	t   Target
+	st  store.SourceState
+	at  time.Time
+	err error
+}
+
+func (b *unchangedBatch) addUnreachable(u unreachable) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.unreachable = append(b.unreachable, u)
 }
 
 func (b *unchangedBatch) add(u store.Unchanged) {

@@ -77,6 +77,7 @@ func (p *Poller) PollAll(ctx context.Context, targets []Target, force bool) []Re
 	}
 	close(work)
 	wg.Wait()
+	p.recordUnreachable(ctx, batch, results, targets)
 	if len(batch.polls) > 0 {
 		if err := p.store.RecordUnchangedAll(context.WithoutCancel(ctx), batch.polls); err != nil {
 			p.log.Error("record unchanged polls", "sources", len(batch.polls), "err", err)

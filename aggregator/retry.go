@@ -38,11 +38,29 @@ func RetryAfter(header string, now time.Time) (d time.Duration, ok bool) {
 	return min(max(at.Sub(now), 0), maxRetryAfter), true
 }
 
+// goneRetry is how often a source that answered 410 Gone is polled again,
+// in case it comes back.
+const goneRetry = 7 * 24 * time.Hour
+
+// Gone reports whether err is a 410 Gone: the feed was removed for good.
+func Gone(err error) bool {
+	var serr *fetch.StatusError
+	return errors.As(err, &serr) && serr.Code == http.StatusGone
+}
+
+// goneError is in a source's last error when it answered 410: statusOf
+// and the log recognise it.
+const goneError = "HTTP 410 Gone"
+
 // nextAfterFailure is when a source that failed with err at now, for the
 // failures-th time in a row, is polled again: its back-off, or later when
-// the server said when to come back (429 or 503 with Retry-After).
+// the server said when to come back (429 or 503 with Retry-After), or in a
+// week when the feed is gone (410).
 func nextAfterFailure(err error, failures int, now time.Time, jitter float64) time.Time {
 	next := now.Add(Backoff(failures, jitter))
+	if Gone(err) {
+		return now.Add(goneRetry)
+	}
 	var serr *fetch.StatusError
 	if errors.As(err, &serr) {
 		if d, ok := RetryAfter(serr.RetryAfter, now); ok && now.Add(d).After(next) {

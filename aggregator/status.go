@@ -16,6 +16,7 @@ const (
 	StateFailing     = "failing"     // its last poll failed; it is due again
 	StateBackingOff  = "backing_off" // its last poll failed; it waits past its schedule
 	StateNeverPolled = "never_polled"
+	StateGone        = "gone" // it answered 410 Gone; polled again weekly
 )
 
 // SourceStatus is what an operator wants to know about one source. URLs
@@ -75,6 +76,10 @@ func statusOf(s store.SourceState, entries int, now time.Time) SourceStatus {
 		out.State = StateNeverPolled
 	case s.LastError == "":
 		out.State = StateOK
+	case strings.Contains(s.LastError, goneError):
+		out.State = StateGone
+		out.LastError, out.LastErrorAt = s.LastError, at(s.LastPoll)
+		out.Waiting = "gone: polled again weekly, until " + s.NextPoll.UTC().Format(time.RFC3339)
 	case s.NextPoll.After(now):
 		out.State = StateBackingOff
 		out.LastError, out.LastErrorAt = s.LastError, at(s.LastPoll)

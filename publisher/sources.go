@@ -34,6 +34,7 @@ type sourcesSummary struct {
 	Failing       int                       `json:"failing"`
 	BackingOff    int                       `json:"backing_off"`
 	NeverPolled   int                       `json:"never_polled"`
+	Gone          int                       `json:"gone"`
 	ReloadRefused string                    `json:"reload_refused,omitempty"`
 	Sources       []aggregator.SourceStatus `json:"sources"`
 
@@ -60,6 +61,8 @@ func (s *Server) sourcesSummary(r *http.Request) (*sourcesSummary, error) {
 			sum.BackingOff++
 		case aggregator.StateNeverPolled:
 			sum.NeverPolled++
+		case aggregator.StateGone:
+			sum.Gone++
 		}
 	}
 	return sum, nil

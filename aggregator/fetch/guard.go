@@ -119,3 +119,15 @@ func guardedDial(resolver Resolver, dial DialFunc, allowPrivate bool) DialFunc {
 		return nil, fmt.Errorf("%s has no address", host)
 	}
 }
+
+// Unreachable reports whether err says the host could not be reached at
+// all: its name did not resolve, or no connection could be made. When
+// every host of a poll cycle is unreachable, the machine is offline.
+func Unreachable(err error) bool {
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}

@@ -251,3 +251,15 @@ func (s *Store) ForgetValidators(ctx context.Context, url string) error {
 	}
 	return nil
 }
+
+// RecordOffline notes a poll that could not reach any host because the
+// machine was offline: the reason is shown, but the source's failures are
+// not counted, so no back-off follows.
+func (s *Store) RecordOffline(ctx context.Context, url string, at time.Time, reason string, next time.Time) error {
+	_, err := s.writer.ExecContext(ctx, `
+		UPDATE sources SET last_poll = ?, last_error = ?, next_poll = ? WHERE url = ?`, at.Unix(), reason, next.Unix(), url)
+	if err != nil {
+		return fmt.Errorf("record offline poll of %s: %w", url, err)
+	}
+	return nil
+}

@@ -48,7 +48,7 @@ func newMetrics(st *store.Store, pub *publisher.Server, now func() time.Time) *m
 			Name: "tributary_http_requests_total", Help: "HTTP requests, by route and status code.",
 		}, []string{"path", "code"}),
 	}
-	sources := prometheus.NewDesc("tributary_sources", "Sources by state: ok, failing (its last poll failed), backing_off (failing and waiting past its schedule).", []string{"state"}, nil)
+	sources := prometheus.NewDesc("tributary_sources", "Sources by state: ok, failing (its last poll failed), backing_off (failing and waiting past its schedule), gone (410), never_polled.", []string{"state"}, nil)
 	stored := prometheus.NewDesc("tributary_entries", "Entries in the store.", nil, nil)
 	cache := prometheus.NewDesc("tributary_render_cache_total", "Answers from rendered bytes (hit) and answers that started a rendering (miss).", []string{"result"}, nil)
 	m.registry.MustRegister(m.polls, m.fetchTime, m.bytes, m.entries, m.requests,
@@ -56,17 +56,11 @@ func newMetrics(st *store.Store, pub *publisher.Server, now func() time.Time) *m
 		collectorFunc{descs: []*prometheus.Desc{sources, stored, cache}, collect: func(ch chan<- prometheus.Metric) {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
-			if states, err := st.Sources(ctx); err == nil {
-				counts := map[string]int{"ok": 0, "failing": 0, "backing_off": 0}
-				for _, s := range states {
-					switch {
-					case s.LastError == "":
-						counts["ok"]++
-					case s.Failures > 1 && s.NextPoll.After(now()):
-						counts["backing_off"]++
-					default:
-						counts["failing"]++
-					}
+			if report, err := aggregator.SourceReport(ctx, st, now()); err == nil {
+				counts := map[string]int{aggregator.StateOK: 0, aggregator.StateFailing: 0, aggregator.StateBackingOff: 0,
+					aggregator.StateGone: 0, aggregator.StateNeverPolled: 0}
+				for _, s := range report {
+					counts[s.State]++
 				}
 				for state, n := range counts {
 					ch <- prometheus.MustNewConstMetric(sources, prometheus.GaugeValue, float64(n), state)

@@ -47,7 +47,7 @@ func runStatus(args []string, stdout, stderr io.Writer) int {
 	}
 	bad := 0
 	for _, s := range report {
-		if s.State == aggregator.StateFailing || s.State == aggregator.StateBackingOff {
+		if s.State == aggregator.StateFailing || s.State == aggregator.StateBackingOff || s.State == aggregator.StateGone {
 			bad++
 		}
 	}
