@@ -323,6 +323,18 @@ func (p *Poller) pollSafely(ctx context.Context, t Target, st store.SourceState,
 	return p.poll(ctx, t, st, batch)
 }
 
+// hintsOf gathers what a response and its feed say about when to poll
+// again.
+func hintsOf(resp *fetch.Response, parsed *parse.Result) PollHints {
+	h := PollHints{CacheControl: resp.CacheControl, Expires: resp.Expires, Date: resp.Date}
+	if c := parsed.Feed.Custom; c != nil {
+		h.TTL = c[parse.TTL]
+		h.SkipHours = strings.Split(c[parse.SkipHours], ",")
+		h.SkipDays = strings.Split(c[parse.SkipDays], ",")
+	}
+	return h
+}
+
 // offlineRetry is how soon sources are polled again after a cycle in which
 // no host could be reached.
 const offlineRetry = 5 * time.Minute
@@ -509,7 +521,7 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch
 		ETag:         resp.ETag,
 		LastModified: resp.LastModified,
 		BodyHash:     bodyHash,
-		NextPoll:     at,
+		NextPoll:     EarliestNextPoll(at, hintsOf(resp, parsed)),
 		URLIdentity:  urlIdentity,
 		Notices:      notices,
 		Entries:      entries,
@@ -579,7 +591,8 @@ func entryKeys(entries []entry.Entry) []string {
 }
 
 func (p *Poller) unchanged(ctx context.Context, t Target, at time.Time, resp *fetch.Response, o Outcome, notice string, batch *unchangedBatch) Result {
-	u := store.Unchanged{URL: t.Source.URL, At: at, ETag: resp.ETag, LastModified: resp.LastModified, Next: at, Notice: notice}
+	next := EarliestNextPoll(at, PollHints{CacheControl: resp.CacheControl, Expires: resp.Expires, Date: resp.Date})
+	u := store.Unchanged{URL: t.Source.URL, At: at, ETag: resp.ETag, LastModified: resp.LastModified, Next: next, Notice: notice}
 	if batch != nil {
 		batch.add(u)
 	} else if err := p.store.RecordUnchanged(context.WithoutCancel(ctx), u); err != nil {

@@ -112,12 +112,15 @@ func (r Related) ShowInContent() bool { return r.InContent == nil || *r.InConten
 
 // Source is one feed to poll.
 type Source struct {
-	URL         string `yaml:"url"`
-	Name        string `yaml:"name"`
-	Schedule    string `yaml:"schedule"`
-	Encoding    string `yaml:"encoding"`
-	FutureDates string `yaml:"future_dates"`
-	Timezone    string `yaml:"timezone"`
+	URL      string `yaml:"url"`
+	Name     string `yaml:"name"`
+	Schedule string `yaml:"schedule"`
+	// Interval polls the source this often instead of on a schedule
+	// ("@every INTERVAL").
+	Interval    Duration `yaml:"interval"`
+	Encoding    string   `yaml:"encoding"`
+	FutureDates string   `yaml:"future_dates"`
+	Timezone    string   `yaml:"timezone"`
 	// AllowPrivate lets this source reach non-public addresses (a feed on
 	// the local network), whatever fetch.allow_private_networks says.
 	AllowPrivate bool `yaml:"allow_private"`
@@ -170,6 +173,9 @@ const (
 
 // SourceSchedule returns the cron spec that governs s.
 func (c *Config) SourceSchedule(s Source) string {
+	if s.Interval > 0 {
+		return "@every " + s.Interval.Std().String()
+	}
 	if s.Schedule != "" {
 		return s.Schedule
 	}

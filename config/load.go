@@ -240,6 +240,14 @@ func (c *Config) validate(doc *yaml.Node, errs *Error) {
 		if s.Schedule != "" {
 			checkSchedule(s.Schedule, c.Location, lineOf(doc, "sources", i, "schedule"), errs)
 		}
+		if s.Interval != 0 {
+			switch {
+			case s.Schedule != "":
+				errs.add(lineOf(doc, "sources", i, "interval"), "a source takes interval or schedule, not both")
+			case s.Interval.Std() < MinInterval:
+				errs.add(lineOf(doc, "sources", i, "interval"), "interval must be at least %s", MinInterval)
+			}
+		}
 		if s.Encoding != "" {
 			if enc, _ := charset.Lookup(s.Encoding); enc == nil {
 				errs.add(lineOf(doc, "sources", i, "encoding"), "unknown encoding %q", s.Encoding)

@@ -75,6 +75,7 @@ func TestParseErrorsHaveLines(t *testing.T) {
 		{"too often", "schedule: \"@every 10s\"\nsources:\n  - url: https://a.example/f\n", []string{"1: schedule \"@every 10s\" polls more often than once a minute"}},
 		{"negative duration", "retention: -5d\nsources:\n  - url: https://a.example/f\n", []string{"1: invalid duration \"-5d\""}},
 		{"related window zero", "related:\n  window: 0s\nsources:\n  - url: https://a.example/f\n", []string{"2: related.window must be positive"}},
+		{"interval and schedule", "sources:\n  - url: https://a.example/f\n    schedule: \"@hourly\"\n    interval: 30m\n  - url: https://b.example/f\n    interval: 10s\n", []string{"4: a source takes interval or schedule, not both", "6: interval must be at least 1m0s"}},
 		{"log level", "log:\n  level: loud\n  format: xml\nsources:\n  - url: https://a.example/f\n", []string{"2: log.level must be one of debug, info, warn, error, not \"loud\"", "3: log.format must be one of text, json"}},
 		{"empty file", "", []string{"the file is empty"}},
 	}
@@ -204,5 +205,22 @@ sources:
 	_, err = Parse("c.yaml", []byte("dedup:\n  window: soon\nsources:\n  - url: https://a.example/f\n    timezone: Nowhere/Else\n"))
 	if err == nil || !strings.Contains(err.Error(), "c.yaml:2: invalid duration") || !strings.Contains(err.Error(), "c.yaml:5: unknown timezone") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestSourceIntervalIsItsSchedule(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	if err := os.WriteFile(path, []byte("sources:\n  - url: https://a.example/f\n    interval: 30m\n  - url: https://b.example/f\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.SourceSchedule(cfg.Sources[0]); got != "@every 30m0s" {
+		t.Errorf("schedule of a source with interval 30m: %q", got)
+	}
+	if got := cfg.SourceSchedule(cfg.Sources[1]); got != DefaultSchedule {
+		t.Errorf("schedule of a source without: %q", got)
 	}
 }

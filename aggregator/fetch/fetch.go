@@ -55,6 +55,9 @@ type Response struct {
 	ETag         string
 	LastModified string
 	URL          string // the final URL, after redirects
+	// CacheControl, Expires and Date are the response's headers of those
+	// names: the server's word on when to ask again.
+	CacheControl, Expires, Date string
 }
 
 // StatusError is an HTTP response that is neither 2xx nor 304.
@@ -194,6 +197,9 @@ func (f *Fetcher) fetchHTTP(ctx context.Context, req Request) (*Response, error)
 		ETag:         hresp.Header.Get("ETag"),
 		LastModified: hresp.Header.Get("Last-Modified"),
 		URL:          hresp.Request.URL.String(),
+		CacheControl: hresp.Header.Get("Cache-Control"),
+		Expires:      hresp.Header.Get("Expires"),
+		Date:         hresp.Header.Get("Date"),
 	}
 	switch {
 	case hresp.StatusCode == http.StatusNotModified:

@@ -43,6 +43,14 @@ func Parse(body []byte, contentType, encodingOverride string) (*Result, error) {
 	return &Result{Feed: feed, Encoding: enc}, nil
 }
 
+// Keys of gofeed.Feed.Custom under which an RSS channel's ttl, skipHours
+// and skipDays (comma-separated) are kept.
+const (
+	TTL       = "tributary:ttl"
+	SkipHours = "tributary:skipHours"
+	SkipDays  = "tributary:skipDays"
+)
+
 // rssTranslator is gofeed's RSS translator, plus what the universal item
 // drops and identity needs: whether a GUID is a permalink. An item whose
 // GUID says isPermaLink="false" gets normalize.NotPermalink in Custom.
@@ -56,7 +64,19 @@ func (t *rssTranslator) Translate(feed any) (*gofeed.Feed, error) {
 		return nil, err
 	}
 	src, ok := feed.(*rss.Feed)
-	if !ok || len(src.Items) != len(out.Items) {
+	if !ok {
+		return out, nil
+	}
+	// When to come back, as the channel says (see aggregator.PollHints).
+	for key, v := range map[string]string{TTL: src.TTL, SkipHours: strings.Join(src.SkipHours, ","), SkipDays: strings.Join(src.SkipDays, ",")} {
+		if v = strings.TrimSpace(v); v != "" {
+			if out.Custom == nil {
+				out.Custom = map[string]string{}
+			}
+			out.Custom[key] = v
+		}
+	}
+	if len(src.Items) != len(out.Items) {
 		return out, nil
 	}
 	for i, it := range src.Items {
