@@ -14,6 +14,7 @@ import (
 	"github.com/tributary/tributary/aggregator"
 	"github.com/tributary/tributary/aggregator/store"
 	"github.com/tributary/tributary/config"
+	"github.com/tributary/tributary/config/opml"
 	"github.com/tributary/tributary/publisher"
 )
 
@@ -96,5 +97,34 @@ func TestSourcesAndDegradedHealth(t *testing.T) {
 	}
 	if !strings.Contains(get("/sources"), "The last reload was refused") {
 		t.Error("/sources does not say the last reload was refused")
+	}
+}
+
+// /sources.opml lists the http(s) sources for another reader, without
+// their credentials or query, and without local files.
+func TestSourcesOPML(t *testing.T) {
+	s := newSite(t, filepath.Join(t.TempDir(), "t.db"), nil)
+	if err := s.store.SyncSources(context.Background(), []store.SourceConfig{
+		{URL: "https://alice:hunter2@feeds.example/rivers.xml?token=SECRET", Location: "https://alice:hunter2@feeds.example/rivers.xml?token=SECRET", Name: "Rivers"},
+		{URL: "../testdata/feeds/rss.xml", Location: "file:///tmp/rss.xml"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	pub := publisher.New(s.store, nil, publisher.Settings{Title: "Test News", BaseURL: "https://news.example.org/", ItemsPerFeed: 50},
+		func() time.Time { return s.now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	rec := httptest.NewRecorder()
+	pub.ServeHTTP(rec, httptest.NewRequest("GET", "/sources.opml", nil))
+	body := rec.Body.String()
+	subs, _, err := opml.Parse(strings.NewReader(body))
+	if err != nil || rec.Code != 200 {
+		t.Fatalf("%d %v\n%s", rec.Code, err, body)
+	}
+	if len(subs) != 1 || subs[0].FeedURL != "https://feeds.example/rivers.xml" || subs[0].Title != "Rivers" {
+		t.Errorf("/sources.opml = %+v", subs)
+	}
+	for _, secret := range []string{"hunter2", "SECRET", "alice", "rss.xml"} {
+		if strings.Contains(body, secret) {
+			t.Errorf("/sources.opml contains %q:\n%s", secret, body)
+		}
 	}
 }

@@ -24,6 +24,7 @@ const usage = `usage:
   tributary check -config FILE                           validate a config
   tributary reload -config FILE [-db PATH]               make the running daemon read its config again
   tributary status -config FILE [-db PATH] [-json]       print every source's state
+  tributary import-opml [-config FILE] OPML              print an OPML file's feeds as config sources
   tributary fetch -config FILE [-db PATH] [SOURCE...]    poll once and exit
   tributary export -config FILE -out DIR [-db PATH]      write feeds and pages as static files
   tributary backup -config FILE [-db PATH] COPY          write a consistent copy of the database
@@ -49,6 +50,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runReload(args[1:], stdout, stderr)
 	case "status":
 		return runStatus(args[1:], stdout, stderr)
+	case "import-opml":
+		return runImportOPML(args[1:], stdout, stderr)
 	case "fetch":
 		return runFetch(args[1:], stdout, stderr)
 	case "export":
