@@ -146,6 +146,7 @@ func New(st *store.Store, hints Hints, settings Settings, now func() time.Time, 
 	s.mux.HandleFunc("GET /sources", func(w http.ResponseWriter, r *http.Request) { s.serveSources(w, r, false) })
 	s.mux.HandleFunc("GET /sources.json", func(w http.ResponseWriter, r *http.Request) { s.serveSources(w, r, true) })
 	s.mux.HandleFunc("GET /sources.opml", s.serveOPML)
+	s.mux.HandleFunc("GET /sources.atom", s.serveSourceEvents)
 	return s
 }
 

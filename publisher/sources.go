@@ -2,8 +2,12 @@ package publisher
 
 import (
 	"encoding/json"
+	"fmt"
 	"html/template"
+	"io"
 	"net/http"
+
+	"github.com/gorilla/feeds"
 
 	"github.com/tributary/tributary/aggregator"
 )
@@ -89,4 +93,60 @@ func (s *Server) serveSources(w http.ResponseWriter, r *http.Request, asJSON boo
 	if err := s.sourcesPage.Execute(w, sum); err != nil {
 		s.log.Error("sources page", "err", err)
 	}
+}
+
+// serveSourceEvents serves /sources.atom: an entry when a source starts
+// failing, recovers or is gone, so that an operator can follow the daemon
+// in a feed reader. Errors are shown as the sources page shows them.
+func (s *Server) serveSourceEvents(w http.ResponseWriter, r *http.Request) {
+	events, err := s.store.SourceEvents(r.Context(), 100)
+	if err != nil {
+		s.log.Error("sources.atom", "err", err)
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	s.mu.Lock()
+	set := s.settings
+	s.mu.Unlock()
+	feed := &feeds.Feed{
+		Title:   set.Title + ": sources",
+		Link:    &feeds.Link{Href: set.BaseURL + "sources"},
+		Id:      set.BaseURL + "sources.atom",
+		Author:  &feeds.Author{Name: set.Title},
+		Updated: s.started,
+	}
+	for _, ev := range events {
+		name := ev.Source.DisplayName()
+		var title, text string
+		switch ev.Kind {
+		case "failing":
+			title, text = name+" is failing", "Polling "+name+" failed: "+ev.Detail
+		case "recovered":
+			title, text = name+" recovered", name+" is polled again. It had failed with: "+ev.Detail
+		case "gone":
+			title, text = name+" is gone", name+" answered 410 Gone: it is polled weekly from now on; remove it from the config."
+		default:
+			continue
+		}
+		if ev.At.After(feed.Updated) {
+			feed.Updated = ev.At
+		}
+		feed.Items = append(feed.Items, &feeds.Item{
+			Id:          fmt.Sprintf("%ssources#event-%d", set.BaseURL, ev.ID),
+			Title:       title,
+			Link:        &feeds.Link{Href: set.BaseURL + "sources"},
+			Description: text,
+			Created:     ev.At,
+			Updated:     ev.At,
+		})
+	}
+	atom, err := feed.ToAtom()
+	if err != nil {
+		s.log.Error("sources.atom", "err", err)
+		http.Error(w, "unavailable", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	io.WriteString(w, atom)
 }

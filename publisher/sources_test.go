@@ -3,11 +3,15 @@ package publisher_test
 import (
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -126,5 +130,56 @@ func TestSourcesOPML(t *testing.T) {
 		if strings.Contains(body, secret) {
 			t.Errorf("/sources.opml contains %q:\n%s", secret, body)
 		}
+	}
+}
+
+// /sources.atom has an entry when a source starts failing (once, however
+// many failures follow), recovers, or is gone.
+func TestSourceEventsFeed(t *testing.T) {
+	var status atomic.Int32
+	status.Store(200)
+	body, _ := os.ReadFile(filepath.Join("..", "testdata", "feeds", "rss.xml"))
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if code := int(status.Load()); code != 200 {
+			http.Error(w, "no", code)
+			return
+		}
+		w.Write(body)
+	}))
+	defer ts.Close()
+	s := newSite(t, filepath.Join(t.TempDir(), "t.db"), nil)
+	src := config.Source{URL: ts.URL + "/feed.xml", Location: ts.URL + "/feed.xml", Name: "Salmon"}
+	if err := s.store.SyncSources(context.Background(), []store.SourceConfig{{URL: src.URL, Location: src.Location, Name: "Salmon"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range []int32{200, 500, 503, 200, 410, 410} {
+		status.Store(code)
+		s.now = s.now.Add(time.Hour)
+		s.poller.PollAll(context.Background(), []aggregator.Target{{Source: src}}, true)
+	}
+	pub := publisher.New(s.store, nil, publisher.Settings{Title: "Test News", BaseURL: "https://news.example.org/", ItemsPerFeed: 50},
+		func() time.Time { return s.now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	rec := httptest.NewRecorder()
+	pub.ServeHTTP(rec, httptest.NewRequest("GET", "/sources.atom", nil))
+	var feed struct {
+		Entries []struct {
+			Title   string `xml:"title"`
+			ID      string `xml:"id"`
+			Summary string `xml:"summary"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal(rec.Body.Bytes(), &feed); err != nil {
+		t.Fatalf("%v\n%s", err, rec.Body.String())
+	}
+	var titles []string
+	for _, e := range feed.Entries {
+		titles = append(titles, e.Title)
+	}
+	want := []string{"Salmon is gone", "Salmon recovered", "Salmon is failing"}
+	if strings.Join(titles, "|") != strings.Join(want, "|") {
+		t.Errorf("entries %q, want %q\n%s", titles, want, rec.Body.String())
+	}
+	if len(feed.Entries) == 3 && !strings.Contains(feed.Entries[1].Summary, "HTTP 503") {
+		t.Errorf("the recovery does not say the last error: %q", feed.Entries[1].Summary)
 	}
 }

@@ -100,6 +100,29 @@ var migrations = []string{
 	) WITHOUT ROWID;
 	CREATE INDEX related_hints_hint ON related_hints (hint_id);
 	ALTER TABLE entries ADD COLUMN hints_at INTEGER;`,
+
+	// 7: what happened to sources, for /sources.atom: a source starting to
+	// fail, recovering, or gone (410). Triggers write the events whatever
+	// statement changed the source; the newest 1,000 are kept.
+	`CREATE TABLE source_events (
+		id        INTEGER PRIMARY KEY,
+		source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+		at        INTEGER NOT NULL,
+		kind      TEXT NOT NULL, -- failing, recovered, gone
+		detail    TEXT NOT NULL
+	);
+	CREATE INDEX source_events_source ON source_events (source_id);
+	CREATE TRIGGER source_failing AFTER UPDATE OF failures ON sources
+	WHEN OLD.failures = 0 AND NEW.failures > 0 AND NEW.last_error NOT LIKE '%HTTP 410 Gone%'
+	BEGIN INSERT INTO source_events (source_id, at, kind, detail) VALUES (NEW.id, NEW.last_poll, 'failing', NEW.last_error); END;
+	CREATE TRIGGER source_gone AFTER UPDATE OF last_error ON sources
+	WHEN NEW.last_error LIKE '%HTTP 410 Gone%' AND OLD.last_error NOT LIKE '%HTTP 410 Gone%'
+	BEGIN INSERT INTO source_events (source_id, at, kind, detail) VALUES (NEW.id, NEW.last_poll, 'gone', NEW.last_error); END;
+	CREATE TRIGGER source_recovered AFTER UPDATE OF failures ON sources
+	WHEN OLD.failures > 0 AND NEW.failures = 0
+	BEGIN INSERT INTO source_events (source_id, at, kind, detail) VALUES (NEW.id, NEW.last_poll, 'recovered', OLD.last_error); END;
+	CREATE TRIGGER source_events_bound AFTER INSERT ON source_events
+	BEGIN DELETE FROM source_events WHERE id <= NEW.id - 1000; END;`,
 }
 
 // SchemaVersion is the schema version this code migrates databases to.

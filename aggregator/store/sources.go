@@ -263,3 +263,57 @@ func (s *Store) RecordOffline(ctx context.Context, url string, at time.Time, rea
 	}
 	return nil
 }
+
+// SourceEvent is something that happened to a source: it started to fail
+// (Kind "failing"), recovered ("recovered", Detail the last error), or is
+// gone ("gone", a 410).
+type SourceEvent struct {
+	ID     int64
+	Source SourceState
+	At     time.Time
+	Kind   string
+	Detail string
+}
+
+// SourceEvents returns the newest limit events of active sources, newest
+// first.
+func (s *Store) SourceEvents(ctx context.Context, limit int) ([]SourceEvent, error) {
+	rows, err := s.reader.QueryContext(ctx, `
+		SELECT ev.id, ev.at, ev.kind, ev.detail, `+prefixed("s.", sourceColumns)+`
+		FROM source_events ev JOIN sources s ON s.id = ev.source_id
+		WHERE s.active = 1 ORDER BY ev.id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("source events: %w", err)
+	}
+	defer rows.Close()
+	var out []SourceEvent
+	for rows.Next() {
+		var ev SourceEvent
+		var at int64
+		st, err := scanSource(prependScanner{rows, []any{&ev.ID, &at, &ev.Kind, &ev.Detail}})
+		if err != nil {
+			return nil, fmt.Errorf("source events: %w", err)
+		}
+		ev.Source, ev.At = st, fromUnix(at)
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}
+
+// prependScanner scans the first columns of a row into first, and hands
+// the rest to whoever calls Scan.
+type prependScanner struct {
+	rows  *sql.Rows
+	first []any
+}
+
+func (p prependScanner) Scan(dest ...any) error { return p.rows.Scan(append(p.first, dest...)...) }
+
+// prefixed qualifies each of a comma-separated column list with prefix.
+func prefixed(prefix, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, c := range parts {
+		parts[i] = prefix + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
