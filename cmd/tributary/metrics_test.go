@@ -1,7 +1,11 @@
 package main
 
 import (
+	"io"
+	"net/http"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -35,5 +39,30 @@ func TestMetrics(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Logf("/metrics:\n%s", body)
+	}
+}
+
+// With metrics.listen, /metrics is served there only.
+func TestMetricsOnTheirOwnAddress(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	dir := t.TempDir()
+	bin := buildBinary(t, dir)
+	cfg := filepath.Join(dir, "config.yaml")
+	writeConfig(t, cfg, "database: t.db\nmetrics:\n  listen: 127.0.0.1:0\nsources:\n  - url: "+feedPath(t, "rss.xml")+"\n")
+	d := startDaemon(t, bin, cfg)
+	addr := d.waitFor(regexp.MustCompile(`msg="serving metrics" addr=(\S+)`))[1]
+	if code, _ := d.get("/metrics"); code != 404 {
+		t.Errorf("/metrics beside the feeds: %d, want 404", code)
+	}
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "tributary_polls_total") {
+		t.Errorf("/metrics on metrics.listen: %d\n%s", resp.StatusCode, body)
 	}
 }

@@ -2,11 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
 	"net"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -122,5 +127,32 @@ func TestSystemdNotify(t *testing.T) {
 	}
 	if regexp.MustCompile(`(?m)^(time=|[^<])`).MatchString(log) {
 		t.Errorf("a line without a priority, or with a time:\n%s", log)
+	}
+}
+
+// The watchdog is fed only while the daemon says it is alive.
+func TestWatchdogStopsWhenNotAlive(t *testing.T) {
+	sock := listenNotify(t, t.TempDir())
+	t.Setenv("NOTIFY_SOCKET", sock.path)
+	m := &serviceManager{log: slog.New(slog.NewTextHandler(io.Discard, nil)), watchdog: 40 * time.Millisecond}
+	var stuck atomic.Bool
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go m.keepAlive(ctx, func(context.Context) error {
+		if stuck.Load() {
+			return errors.New("the scheduler does not answer")
+		}
+		return nil
+	})
+	sock.expect(t, `^WATCHDOG=1$`)
+	stuck.Store(true)
+	time.Sleep(60 * time.Millisecond) // a ping under way may still arrive
+	for len(sock.messages) > 0 {
+		<-sock.messages
+	}
+	select {
+	case msg := <-sock.messages:
+		t.Errorf("watchdog fed while not alive: %q", msg)
+	case <-time.After(300 * time.Millisecond):
 	}
 }
