@@ -5,7 +5,10 @@ import (
 	"encoding/xml"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/gorilla/feeds"
+
+	"github.com/tributary/tributary/aggregator/store"
 )
 
 // gorilla/feeds's Atom types lack several links per feed, link titles and a
@@ -14,6 +17,7 @@ import (
 
 type atomFeed struct {
 	feeds.AtomFeed
+	Lang    string       `xml:"http://www.w3.org/XML/1998/namespace lang,attr,omitempty"`
 	Links   []atomLink   `xml:"link"`
 	Entries []*atomEntry `xml:"entry"`
 }
@@ -39,9 +43,10 @@ type atomLink struct {
 }
 
 type atomSource struct {
-	ID    string     `xml:"id,omitempty"`
-	Title string     `xml:"title"`
-	Links []atomLink `xml:"link"`
+	ID      string     `xml:"id"`
+	Title   string     `xml:"title"`
+	Updated string     `xml:"updated"`
+	Links   []atomLink `xml:"link"`
 }
 
 const atomNS = "http://www.w3.org/2005/Atom"
@@ -61,6 +66,7 @@ func renderAtom(f *feedData) ([]byte, error) {
 			{Href: f.BaseURL, Rel: "alternate", Type: "text/html"},
 		},
 		Entries: make([]*atomEntry, 0, len(f.Items)),
+		Lang:    f.Language,
 	}
 	for i := range f.Items {
 		doc.Entries = append(doc.Entries, newAtomEntry(&f.Items[i], f.RelatedInContent, f.BaseURL))
@@ -81,7 +87,7 @@ func newAtomEntry(it *item, relatedInContent bool, baseURL string) *atomEntry {
 			Updated:   atomTime(updated),
 			Published: atomTime(published),
 		},
-		Source: &atomSource{ID: publicFeedURL(it.Source), Title: it.Source.Title},
+		Source: &atomSource{ID: sourceID(it.Source), Title: it.Source.Title, Updated: atomTime(updated)},
 	}
 	if u := publicFeedURL(it.Source); u != "" {
 		e.Source.Links = append(e.Source.Links, atomLink{Href: u, Rel: "self"})
@@ -97,8 +103,8 @@ func newAtomEntry(it *item, relatedInContent bool, baseURL string) *atomEntry {
 			e.Links = append(e.Links, atomLink{Href: c.URL, Rel: "via", Type: "text/html", Title: c.Source})
 		}
 	}
-	if it.Author != "" {
-		e.Author = &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: it.Author}}
+	if a := authorOf(it); a != "" {
+		e.Author = &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: a}}
 	}
 	for _, c := range it.Categories {
 		e.Categories = append(e.Categories, atomCategory{Term: c.Slug, Scheme: baseURL + "category/", Label: c.Label})
@@ -110,8 +116,22 @@ func newAtomEntry(it *item, relatedInContent bool, baseURL string) *atomEntry {
 	}
 	if c := content(it, relatedInContent); c != "" {
 		e.Content = &feeds.AtomContent{Content: c, Type: "html"}
+	} else if it.URL == "" {
+		// An entry with no alternate link must have content (RFC 4287
+		// 4.1.1.1): its title is all there is.
+		e.Content = &feeds.AtomContent{Content: it.Title, Type: "text"}
 	}
 	return e
+}
+
+// sourceID is the atom:id of an entry's source: its public feed URL, or for
+// a source that has none (a local file) a name-based URN that tells nothing
+// of where the file is.
+func sourceID(src store.SourceRef) string {
+	if u := publicFeedURL(src); u != "" {
+		return u
+	}
+	return "urn:uuid:" + uuid.NewSHA1(uuid.NameSpaceURL, []byte(src.FeedURL)).String()
 }
 
 func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -19,11 +19,25 @@ func content(it *item, withRelated bool) string {
 	if withRelated && len(it.Related) > 0 {
 		b.WriteString(`<div class="tributary-related"><p>Related:</p><ul>`)
 		for _, r := range it.Related {
+			if r.URL == "" { // no link to give: the title alone, never href=""
+				b.WriteString(`<li>` + html.EscapeString(r.Title) + `</li>`)
+				continue
+			}
 			b.WriteString(`<li><a href="` + html.EscapeString(r.URL) + `">` + html.EscapeString(r.Title) + `</a></li>`)
 		}
 		b.WriteString(`</ul></div>`)
 	}
 	return b.String()
+}
+
+// authorOf is whom a feed names as the entry's author: its own author, or
+// else its source's title (Planet's convention), since readers show the
+// author and mostly ignore <source>.
+func authorOf(it *item) string {
+	if it.Author != "" {
+		return it.Author
+	}
+	return it.Source.Title
 }
 
 // alsoFrom writes the "Also from:" line, if there are other copies.

@@ -14,7 +14,8 @@ import (
 
 type jsonFeed struct {
 	feeds.JSONFeed
-	Items []*jsonItem `json:"items"`
+	Language string      `json:"language,omitempty"`
+	Items    []*jsonItem `json:"items"`
 }
 
 type jsonItem struct {
@@ -56,7 +57,8 @@ func renderJSON(f *feedData) ([]byte, error) {
 			HomePageUrl: f.BaseURL,
 			FeedUrl:     f.SelfURL,
 		},
-		Items: make([]*jsonItem, 0, len(f.Items)),
+		Items:    make([]*jsonItem, 0, len(f.Items)),
+		Language: f.Language,
 	}
 	for i := range f.Items {
 		doc.Items = append(doc.Items, newJSONItem(&f.Items[i], f.RelatedInContent))
@@ -97,8 +99,8 @@ func newJSONItem(it *item, relatedInContent bool) *jsonItem {
 		updated := it.Updated.UTC()
 		ji.ModifiedDate = &updated
 	}
-	if it.Author != "" {
-		ji.Authors = []*feeds.JSONAuthor{{Name: it.Author}}
+	if a := authorOf(it); a != "" {
+		ji.Authors = []*feeds.JSONAuthor{{Name: a}}
 	}
 	if ji.ContentHTML == "" {
 		// JSON Feed requires content_html or content_text.

@@ -30,6 +30,7 @@ type rssChannel struct {
 
 type rssItem struct {
 	feeds.RssItem
+	Link       string     `xml:"link,omitempty"` // gorilla/feeds writes <link></link> when empty
 	Creator    string     `xml:"dc:creator,omitempty"`
 	Categories []string   `xml:"category"`
 	Source     *rssSource `xml:"source,omitempty"`
@@ -48,6 +49,7 @@ func renderRSS(f *feedData) ([]byte, error) {
 			Title:         rssText(f.Title),
 			Link:          f.BaseURL,
 			Description:   f.Title,
+			Language:      f.Language,
 			LastBuildDate: f.Updated.UTC().Format(time.RFC1123Z),
 			Generator:     "Tributary",
 		},
@@ -64,14 +66,14 @@ func newRSSItem(it *item, relatedInContent bool) *rssItem {
 	ri := &rssItem{
 		RssItem: feeds.RssItem{
 			Title:       rssText(it.Title),
-			Link:        it.URL,
 			Description: content(it, relatedInContent),
 			// The id is a URN, not a link: say so, or readers open it.
 			Guid:    &feeds.RssGuid{Id: it.ID, IsPermaLink: "false"},
 			PubDate: it.PublishedOr(it.FirstSeen).UTC().Format(time.RFC1123Z),
 		},
 		// RSS's <author> must be an e-mail address; feeds give names.
-		Creator: rssText(it.Author),
+		Creator: rssText(authorOf(it)),
+		Link:    it.URL,
 		Source:  newRSSSource(it.Source),
 	}
 	for _, c := range it.Categories {

@@ -40,11 +40,12 @@ type Settings struct {
 
 // feedData is what every feed format renders.
 type feedData struct {
-	Title   string
-	BaseURL string
-	SelfURL string
-	Updated time.Time
-	Items   []item
+	Title    string
+	Language string // the config's language, for xml:lang, <language> and language
+	BaseURL  string
+	SelfURL  string
+	Updated  time.Time
+	Items    []item
 	// RelatedInContent appends a "Related" list to each entry's content.
 	RelatedInContent bool
 }
@@ -481,11 +482,12 @@ func (s *Server) build(ctx context.Context, now time.Time, set Settings, format,
 		return nil, err
 	}
 	data := &feedData{
-		Title:   set.Title,
-		BaseURL: set.BaseURL,
-		SelfURL: set.BaseURL + "feed." + format,
-		Updated: latestChange(stored, s.started),
-		Items:   items,
+		Language: set.Language,
+		Title:    set.Title,
+		BaseURL:  set.BaseURL,
+		SelfURL:  set.BaseURL + "feed." + format,
+		Updated:  latestChange(stored, s.started),
+		Items:    items,
 
 		RelatedInContent: set.RelatedInContent,
 	}
