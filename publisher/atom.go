@@ -69,12 +69,13 @@ func renderAtom(f *feedData) ([]byte, error) {
 		Lang:    f.Language,
 	}
 	for i := range f.Items {
-		doc.Entries = append(doc.Entries, newAtomEntry(&f.Items[i], f.RelatedInContent, f.BaseURL))
+		doc.Entries = append(doc.Entries, newAtomEntry(&f.Items[i], f))
 	}
 	return marshalXML(doc)
 }
 
-func newAtomEntry(it *item, relatedInContent bool, baseURL string) *atomEntry {
+func newAtomEntry(it *item, f *feedData) *atomEntry {
+	baseURL := f.BaseURL
 	published := it.PublishedOr(it.FirstSeen)
 	updated := it.Updated
 	if updated.Before(published) {
@@ -114,7 +115,7 @@ func newAtomEntry(it *item, relatedInContent bool, baseURL string) *atomEntry {
 			e.Links = append(e.Links, atomLink{Href: r.URL, Rel: "related", Type: "text/html", Title: r.Title})
 		}
 	}
-	if c := content(it, relatedInContent); c != "" {
+	if c := content(it, f); c != "" {
 		e.Content = &feeds.AtomContent{Content: c, Type: "html"}
 	} else if it.URL == "" {
 		// An entry with no alternate link must have content (RFC 4287

@@ -5,19 +5,22 @@ import (
 	"strings"
 )
 
-// content returns the HTML to republish for it: its sanitised content;
-// when other sources carried the same story, a short "Also from:" line
-// naming them with links to their copies; and unless withRelated is false,
-// a short "Related" list of links to related entries.
-func content(it *item, withRelated bool) string {
+// content returns the HTML to republish for it in feed f: its sanitised
+// content; when other sources carried the same story, a short "Also from:"
+// line naming them with links to their copies; and when f asks for it
+// (related.in_content), a short "Related" list of links to related
+// entries. The words are in f's language.
+func content(it *item, f *feedData) string {
+	withRelated := f.RelatedInContent
+	msg := messagesFor(f.Language)
 	if len(it.AlsoFrom) == 0 && (!withRelated || len(it.Related) == 0) {
 		return it.ContentHTML
 	}
 	var b strings.Builder
 	b.WriteString(it.ContentHTML)
-	alsoFrom(&b, it)
+	alsoFrom(&b, it, msg)
 	if withRelated && len(it.Related) > 0 {
-		b.WriteString(`<div class="tributary-related"><p>Related:</p><ul>`)
+		b.WriteString(`<div class="tributary-related"><p>` + html.EscapeString(msg.Related) + `:</p><ul>`)
 		for _, r := range it.Related {
 			if r.URL == "" { // no link to give: the title alone, never href=""
 				b.WriteString(`<li>` + html.EscapeString(r.Title) + `</li>`)
@@ -41,11 +44,11 @@ func authorOf(it *item) string {
 }
 
 // alsoFrom writes the "Also from:" line, if there are other copies.
-func alsoFrom(b *strings.Builder, it *item) {
+func alsoFrom(b *strings.Builder, it *item, msg messages) {
 	if len(it.AlsoFrom) == 0 {
 		return
 	}
-	b.WriteString(`<p class="tributary-also-from">Also from: `)
+	b.WriteString(`<p class="tributary-also-from">` + html.EscapeString(msg.AlsoFrom) + `: `)
 	for i, c := range it.AlsoFrom {
 		if i > 0 {
 			b.WriteString(", ")

@@ -61,7 +61,7 @@ func renderJSON(f *feedData) ([]byte, error) {
 		Language: f.Language,
 	}
 	for i := range f.Items {
-		doc.Items = append(doc.Items, newJSONItem(&f.Items[i], f.RelatedInContent))
+		doc.Items = append(doc.Items, newJSONItem(&f.Items[i], f))
 	}
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
@@ -70,14 +70,14 @@ func renderJSON(f *feedData) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-func newJSONItem(it *item, relatedInContent bool) *jsonItem {
+func newJSONItem(it *item, f *feedData) *jsonItem {
 	published := it.PublishedOr(it.FirstSeen).UTC()
 	ji := &jsonItem{
 		JSONItem: feeds.JSONItem{
 			Id:            it.ID,
 			Url:           it.URL,
 			Title:         it.Title,
-			ContentHTML:   content(it, relatedInContent),
+			ContentHTML:   content(it, f),
 			PublishedDate: &published,
 		},
 		Tributary: jsonExtension{

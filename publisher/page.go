@@ -28,6 +28,7 @@ func parsePage() *template.Template {
 
 type pageData struct {
 	Lang, Title, SiteTitle, Base, Category string
+	Msg                                    messages
 	Feeds                                  struct{ Atom, RSS, JSON string }
 	Categories                             []pageCategory
 	Entries                                []pageEntry
@@ -74,7 +75,7 @@ func (s *Server) buildPage(ctx context.Context, now time.Time, set Settings, cat
 	if category != "" {
 		base = "../../"
 	}
-	d := pageData{Lang: set.Language, Title: set.Title, SiteTitle: set.Title, Base: base}
+	d := pageData{Lang: set.Language, Title: set.Title, SiteTitle: set.Title, Base: base, Msg: messagesFor(set.Language)}
 	if base == "" {
 		d.Base = "./"
 	}
@@ -90,7 +91,7 @@ func (s *Server) buildPage(ctx context.Context, now time.Time, set Settings, cat
 	}
 	d.Feeds.Atom, d.Feeds.RSS, d.Feeds.JSON = feedBase+".atom", feedBase+".rss", feedBase+".json"
 	for i := range items {
-		d.Entries = append(d.Entries, newPageEntry(&items[i], base))
+		d.Entries = append(d.Entries, newPageEntry(&items[i], base, set.location()))
 	}
 	var b bytes.Buffer
 	if err := s.page.Execute(&b, d); err != nil {
@@ -109,13 +110,17 @@ func categoryPage(base, slug string) string {
 	return base + "category/" + url.PathEscape(slug) + "/"
 }
 
-func newPageEntry(it *item, base string) pageEntry {
-	published := it.PublishedOr(it.FirstSeen).UTC()
+// pageTime is how the page prints a time: in the configured zone, named.
+const pageTime = "2006-01-02 15:04 MST"
+
+func newPageEntry(it *item, base string, loc *time.Location) pageEntry {
+	published := it.PublishedOr(it.FirstSeen).In(loc)
+	firstSeen := it.FirstSeen.In(loc)
 	e := pageEntry{
 		Title: it.Title, URL: it.URL, Anchor: "e-" + it.ID[len(it.ID)-12:], Lang: script.Lang(it.Title + it.ContentText),
 		Source: it.Source.Title, SourceURL: it.Source.SiteURL, Author: it.Author, Excerpt: excerpt(it.ContentText, 280),
-		Published: published.Format("2006-01-02 15:04 UTC"), PublishedISO: published.Format(time.RFC3339),
-		FirstSeen: it.FirstSeen.UTC().Format("2006-01-02 15:04 UTC"), FirstSeenISO: it.FirstSeen.UTC().Format(time.RFC3339),
+		Published: published.Format(pageTime), PublishedISO: published.Format(time.RFC3339),
+		FirstSeen: firstSeen.Format(pageTime), FirstSeenISO: firstSeen.Format(time.RFC3339),
 		AlsoFrom: it.AlsoFrom, Related: it.Related,
 	}
 	for _, c := range it.Categories {

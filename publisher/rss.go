@@ -57,16 +57,16 @@ func renderRSS(f *feedData) ([]byte, error) {
 		Items:    make([]*rssItem, 0, len(f.Items)),
 	}
 	for i := range f.Items {
-		ch.Items = append(ch.Items, newRSSItem(&f.Items[i], f.RelatedInContent))
+		ch.Items = append(ch.Items, newRSSItem(&f.Items[i], f))
 	}
 	return marshalXML(rssDoc{Version: "2.0", AtomNS: atomNS, DCNS: "http://purl.org/dc/elements/1.1/", Channel: ch})
 }
 
-func newRSSItem(it *item, relatedInContent bool) *rssItem {
+func newRSSItem(it *item, f *feedData) *rssItem {
 	ri := &rssItem{
 		RssItem: feeds.RssItem{
 			Title:       rssText(it.Title),
-			Description: content(it, relatedInContent),
+			Description: content(it, f),
 			// The id is a URN, not a link: say so, or readers open it.
 			Guid:    &feeds.RssGuid{Id: it.ID, IsPermaLink: "false"},
 			PubDate: it.PublishedOr(it.FirstSeen).UTC().Format(time.RFC1123Z),

@@ -35,7 +35,17 @@ type Settings struct {
 	ItemsPerFeed     int
 	RelatedMax       int    // related entries per entry; 0: none
 	RelatedInContent bool   // append a "Related" list to the content
-	Language         string // the page's lang attribute
+	Language         string // the page's lang attribute, the feeds' language, and the page's words
+	// Location is the zone the page prints times in (the config's
+	// timezone); nil: UTC.
+	Location *time.Location
+}
+
+func (s Settings) location() *time.Location {
+	if s.Location == nil {
+		return time.UTC
+	}
+	return s.Location
 }
 
 // feedData is what every feed format renders.

@@ -325,6 +325,7 @@ func firstLine(s string) string {
 
 func publisherSettings(cfg *config.Config) publisher.Settings {
 	return publisher.Settings{
+		Location:         cfg.Location,
 		Title:            cfg.Title,
 		BaseURL:          cfg.BaseURL,
 		ItemsPerFeed:     cfg.ItemsPerFeed,
