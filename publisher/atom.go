@@ -96,8 +96,8 @@ func newAtomEntry(it *item, f *feedData) *atomEntry {
 	if it.Source.SiteURL != "" {
 		e.Source.Links = append(e.Source.Links, atomLink{Href: it.Source.SiteURL, Rel: "alternate", Type: "text/html"})
 	}
-	if it.URL != "" {
-		e.Links = append(e.Links, atomLink{Href: it.URL, Rel: "alternate", Type: "text/html"})
+	if it.Link != "" {
+		e.Links = append(e.Links, atomLink{Href: it.Link, Rel: "alternate", Type: "text/html"})
 	}
 	for _, c := range it.AlsoFrom {
 		if c.URL != "" {
@@ -117,7 +117,7 @@ func newAtomEntry(it *item, f *feedData) *atomEntry {
 	}
 	if c := content(it, f); c != "" {
 		e.Content = &feeds.AtomContent{Content: c, Type: "html"}
-	} else if it.URL == "" {
+	} else if it.Link == "" {
 		// An entry with no alternate link must have content (RFC 4287
 		// 4.1.1.1): its title is all there is.
 		e.Content = &feeds.AtomContent{Content: it.Title, Type: "text"}

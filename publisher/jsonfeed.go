@@ -75,7 +75,7 @@ func newJSONItem(it *item, f *feedData) *jsonItem {
 	ji := &jsonItem{
 		JSONItem: feeds.JSONItem{
 			Id:            it.ID,
-			Url:           it.URL,
+			Url:           it.Link,
 			Title:         it.Title,
 			ContentHTML:   content(it, f),
 			PublishedDate: &published,

@@ -117,7 +117,7 @@ func newPageEntry(it *item, base string, loc *time.Location) pageEntry {
 	published := it.PublishedOr(it.FirstSeen).In(loc)
 	firstSeen := it.FirstSeen.In(loc)
 	e := pageEntry{
-		Title: it.Title, URL: it.URL, Anchor: "e-" + it.ID[len(it.ID)-12:], Lang: script.Lang(it.Title + it.ContentText),
+		Title: it.Title, URL: it.Link, Anchor: "e-" + it.ID[len(it.ID)-12:], Lang: script.Lang(it.Title + it.ContentText),
 		Source: it.Source.Title, SourceURL: it.Source.SiteURL, Author: it.Author, Excerpt: excerpt(it.ContentText, 280),
 		Published: published.Format(pageTime), PublishedISO: published.Format(time.RFC3339),
 		FirstSeen: firstSeen.Format(pageTime), FirstSeenISO: firstSeen.Format(time.RFC3339),

@@ -73,7 +73,7 @@ func newRSSItem(it *item, f *feedData) *rssItem {
 		},
 		// RSS's <author> must be an e-mail address; feeds give names.
 		Creator: rssText(authorOf(it)),
-		Link:    it.URL,
+		Link:    it.Link,
 		Source:  newRSSSource(it.Source),
 	}
 	for _, c := range it.Categories {

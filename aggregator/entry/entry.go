@@ -14,9 +14,13 @@ type Entry struct {
 	// Key identifies the entry within its source: "guid:…", "url:…" or
 	// "hash:…" (see DESIGN.md, "Identity within a source").
 	Key string
-	// URL is the canonical link to the original article; empty when the
-	// feed gave none that is http or https.
-	URL         string
+	// URL is the canonical link to the original article, for comparing
+	// and de-duplicating; empty when the feed gave none that is http or
+	// https.
+	URL string
+	// Link is the same link as the feed gave it, to publish: only tracking
+	// parameters and user info removed (see normalize.OriginalLink).
+	Link        string
 	Title       string
 	Author      string
 	ContentHTML string // sanitised, links absolute

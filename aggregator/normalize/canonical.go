@@ -24,6 +24,34 @@ func CanonicalURL(raw string, base *url.URL) string {
 	return clean(raw, base, false)
 }
 
+// OriginalLink resolves raw against base and returns the link as the feed
+// gave it, to publish: tracking parameters and user info dropped, nothing
+// else changed (case, percent-encoding, the fragment and the path stay as
+// written). It returns "" for anything that is not an http or https URL,
+// and the canonical form when the link as given would not read back as the
+// same page.
+func OriginalLink(raw string, base *url.URL) string {
+	canonical := CanonicalURL(raw, base)
+	if canonical == "" {
+		return ""
+	}
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return canonical
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	u.User = nil
+	u.RawQuery = escapeIllegal(stripTracking(u.RawQuery))
+	u.ForceQuery = false
+	out := u.String()
+	if _, err := url.Parse(out); err != nil || CanonicalURL(out, nil) != canonical {
+		return canonical
+	}
+	return out
+}
+
 // CleanLink is CanonicalURL for links inside content: the fragment, which may
 // point into the page, is kept.
 func CleanLink(raw string, base *url.URL) string {

@@ -66,3 +66,22 @@ func TestRemoveDotSegments(t *testing.T) {
 		}
 	}
 }
+
+func TestOriginalLink(t *testing.T) {
+	base, _ := url.Parse("https://Blog.Example/posts/")
+	tests := []struct{ in, want string }{
+		{"http://scripting.example/2003/06/25.html#a080631", "http://scripting.example/2003/06/25.html#a080631"},
+		{"https://Example.COM/Path/%7Euser/?b=2&utm_source=rss&a=1&fbclid=x#Top", "https://Example.COM/Path/%7Euser/?b=2&a=1#Top"},
+		{"https://example.com", "https://example.com"}, // no "/" added
+		{"https://alice:pw@example.com/a", "https://example.com/a"},
+		{"42.html#c7", "https://Blog.Example/posts/42.html#c7"}, // resolved, the base as given
+		{"javascript:alert(1)", ""},
+		{"mailto:a@example.com", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := OriginalLink(tt.in, base); got != tt.want {
+			t.Errorf("OriginalLink(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

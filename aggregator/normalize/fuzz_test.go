@@ -86,6 +86,16 @@ func FuzzCanonicalURL(f *testing.F) {
 		if again := CanonicalURL(c, base); again != c {
 			t.Fatalf("not idempotent: %q -> %q -> %q", raw, c, again)
 		}
+		// The link published for it is http(s), has no user info, and
+		// compares equal to it.
+		o := OriginalLink(raw, base)
+		ou, err := url.Parse(o)
+		if o == "" || err != nil || (ou.Scheme != "http" && ou.Scheme != "https") || ou.User != nil {
+			t.Fatalf("OriginalLink(%q) = %q, though CanonicalURL gives %q", raw, o, c)
+		}
+		if oc := CanonicalURL(o, base); oc != c {
+			t.Fatalf("OriginalLink(%q) = %q, whose canonical form %q is not %q", raw, o, oc, c)
+		}
 	})
 }
 

@@ -177,6 +177,7 @@ func (n *Normalizer) entry(it *gofeed.Item, base *url.URL, opts Options) entry.E
 	}
 	for _, l := range links {
 		if e.URL = CanonicalURL(l, base); e.URL != "" {
+			e.Link = OriginalLink(l, base)
 			break
 		}
 	}
@@ -206,7 +207,14 @@ func (n *Normalizer) entry(it *gofeed.Item, base *url.URL, opts Options) entry.E
 			e.FeedCategories = append(e.FeedCategories, truncate(c, 100))
 		}
 	}
-	e.Hash = hashOf(e.URL, e.Title, e.Author, e.ContentHTML, it.Published, it.Updated, strings.Join(e.FeedCategories, "\x00"))
+	// The link as given counts only where it differs from the canonical
+	// one, so that entries stored before links were kept as given are not
+	// all rewritten (and shown as updated) for nothing.
+	link := ""
+	if e.Link != e.URL {
+		link = e.Link
+	}
+	e.Hash = hashOf(e.URL, e.Title, e.Author, e.ContentHTML, it.Published, it.Updated, strings.Join(e.FeedCategories, "\x00"), link)
 	return e
 }
 

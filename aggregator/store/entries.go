@@ -90,12 +90,12 @@ func (s *Store) SavePoll(ctx context.Context, p Poll) (PollCounts, []Saved, erro
 
 	upsert, err := tx.PrepareContext(ctx, `
 		INSERT INTO entries (public_id, source_id, key, url, title, author, content_html, content_text,
-			published, updated, first_seen, modified_at, hash, fingerprint, duplicate_of, feed_categories)
-		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16
+			published, updated, first_seen, modified_at, hash, fingerprint, duplicate_of, feed_categories, link)
+		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17
 		-- a pruned entry that the feed lists again stays pruned
 		WHERE NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.source_id = ?2 AND t.key = ?3)
 		ON CONFLICT (source_id, key) DO UPDATE SET
-			url = excluded.url, title = excluded.title, author = excluded.author,
+			url = excluded.url, link = excluded.link, title = excluded.title, author = excluded.author,
 			content_html = excluded.content_html, content_text = excluded.content_text,
 			published = excluded.published,
 			updated = coalesce(excluded.updated, excluded.modified_at),
@@ -128,7 +128,7 @@ func (s *Store) SavePoll(ctx context.Context, p Poll) (PollCounts, []Saved, erro
 		dup := sql.NullInt64{Int64: e.DuplicateOf, Valid: e.DuplicateOf != 0}
 		err := upsert.QueryRowContext(ctx,
 			entry.ID(p.SourceURL, e.Key), sourceID, e.Key, e.URL, e.Title, e.Author, e.ContentHTML, e.ContentText,
-			nullTime(e.Published), nullTime(e.Updated), at, at, e.Hash, e.Sketch, dup, jsonStrings(e.FeedCategories),
+			nullTime(e.Published), nullTime(e.Updated), at, at, e.Hash, e.Sketch, dup, jsonStrings(e.FeedCategories), e.Link,
 		).Scan(&rowID, &firstSeen, &duplicate)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
@@ -175,7 +175,8 @@ func (s *Store) Refs(ctx context.Context, rowIDs []int64) (map[int64]Ref, error)
 		return out, nil
 	}
 	rows, err := s.reader.QueryContext(ctx, `
-		SELECT id, public_id, url, title FROM entries WHERE id IN (SELECT value FROM json_each(?))`, jsonInts(rowIDs))
+		SELECT id, public_id, CASE WHEN link <> '' THEN link ELSE url END, title
+		FROM entries WHERE id IN (SELECT value FROM json_each(?))`, jsonInts(rowIDs))
 	if err != nil {
 		return nil, fmt.Errorf("entry refs: %w", err)
 	}
@@ -315,7 +316,8 @@ type SourceRef struct {
 // With a category slug, only entries of that category are returned.
 func (s *Store) Latest(ctx context.Context, now time.Time, limit int, category string) ([]Item, error) {
 	rows, err := s.reader.QueryContext(ctx, `
-		SELECT e.id, e.public_id, e.key, e.url, e.title, e.author, e.content_html, e.content_text,
+		SELECT e.id, e.public_id, e.key, e.url, CASE WHEN e.link <> '' THEN e.link ELSE e.url END,
+			e.title, e.author, e.content_html, e.content_text,
 			e.published, e.updated, e.first_seen, e.modified_at, e.hash,
 			CASE WHEN s.name <> '' THEN s.name WHEN s.title <> '' THEN s.title ELSE s.fallback_name END,
 			s.site_url, s.location
@@ -335,7 +337,7 @@ func (s *Store) Latest(ctx context.Context, now time.Time, limit int, category s
 		var it Item
 		var published, updated sql.NullInt64
 		var firstSeen, modified int64
-		err := rows.Scan(&it.RowID, &it.ID, &it.Key, &it.URL, &it.Title, &it.Author, &it.ContentHTML, &it.ContentText,
+		err := rows.Scan(&it.RowID, &it.ID, &it.Key, &it.URL, &it.Link, &it.Title, &it.Author, &it.ContentHTML, &it.ContentText,
 			&published, &updated, &firstSeen, &modified, &it.Hash,
 			&it.Source.Title, &it.Source.SiteURL, &it.Source.FeedURL)
 		if err != nil {
@@ -371,7 +373,7 @@ func (s *Store) addCopies(ctx context.Context, items []Item) error {
 		byRow[items[i].RowID] = &items[i]
 	}
 	rows, err := s.reader.QueryContext(ctx, `
-		SELECT d.duplicate_of, d.url,
+		SELECT d.duplicate_of, CASE WHEN d.link <> '' THEN d.link ELSE d.url END,
 			CASE WHEN s.name <> '' THEN s.name WHEN s.title <> '' THEN s.title ELSE s.fallback_name END
 		FROM entries d JOIN sources s ON s.id = d.source_id
 		WHERE s.active = 1 AND d.duplicate_of IN (SELECT value FROM json_each(?))

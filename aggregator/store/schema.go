@@ -123,6 +123,11 @@ var migrations = []string{
 	BEGIN INSERT INTO source_events (source_id, at, kind, detail) VALUES (NEW.id, NEW.last_poll, 'recovered', OLD.last_error); END;
 	CREATE TRIGGER source_events_bound AFTER INSERT ON source_events
 	BEGIN DELETE FROM source_events WHERE id <= NEW.id - 1000; END;`,
+
+	// 8: each entry's link as the feed gave it (tracking parameters
+	// removed), which is what the feeds publish; url stays the canonical
+	// form, for comparing. '' (entries stored before): publish url.
+	`ALTER TABLE entries ADD COLUMN link TEXT NOT NULL DEFAULT '';`,
 }
 
 // SchemaVersion is the schema version this code migrates databases to.
