@@ -181,3 +181,17 @@ func TestPollNotModifiedWithoutValidators(t *testing.T) {
 		t.Errorf("notices %q", st.Notices)
 	}
 }
+
+// A feed that parses to no entries says so in the source's notices.
+func TestEmptyFeedIsANotice(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	src := e.sources(serveBody(t, rssOf()))[0]
+	r := e.poll(src)
+	if r.Err != nil || len(r.Notices) != 1 || r.Notices[0] != "the feed (read as rss) has no entries" {
+		t.Fatalf("poll of an empty feed: %+v", r)
+	}
+	st, _ := e.store.Source(context.Background(), src.Source.URL)
+	if len(st.Notices) != 1 {
+		t.Errorf("stored notices %q", st.Notices)
+	}
+}

@@ -431,6 +431,11 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch
 		return fail(err)
 	}
 	var notices []string
+	if len(parsed.Feed.Items) == 0 {
+		// Read as a feed, but nothing in it: often a namespace or format
+		// we do not understand, rather than a feed with nothing yet.
+		notices = append(notices, fmt.Sprintf("the feed (read as %s) has no entries", parsed.Feed.FeedType))
+	}
 	if taken, all := NewestItems(parsed.Feed.Items, t.MaxItems), len(parsed.Feed.Items); len(taken) < all {
 		notices = append(notices, fmt.Sprintf("the feed lists %d items: only the newest %d are taken (fetch.max_items)", all, len(taken)))
 		parsed.Feed.Items = taken

@@ -64,6 +64,17 @@ func absolutize(fragment string, base *url.URL) string {
 // PlainText returns the text of an HTML fragment: tags removed, entities
 // decoded, script and style bodies skipped, whitespace collapsed.
 func PlainText(fragment string) string {
+	return plainText(fragment, false)
+}
+
+// TitleText is PlainText for a title that may carry markup: only tags of
+// HTML elements are markup; anything else between angle brackets is text
+// that the feed escaped ("Avoid <Cognitive Complexity>" keeps its words).
+func TitleText(title string) string {
+	return plainText(title, true)
+}
+
+func plainText(fragment string, keepUnknownTags bool) string {
 	if !strings.ContainsAny(fragment, "<&") {
 		return collapseSpace(fragment)
 	}
@@ -79,7 +90,12 @@ func PlainText(fragment string) string {
 				b.Write(z.Text())
 			}
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
+			raw := string(z.Raw())
 			tt := z.Token()
+			if keepUnknownTags && skip == 0 && tt.DataAtom == 0 {
+				b.WriteString(raw)
+				continue
+			}
 			switch tt.DataAtom {
 			case atom.Script, atom.Style:
 				if tt.Type == html.StartTagToken {

@@ -81,7 +81,7 @@ func (n *Normalizer) Entries(feed *gofeed.Feed, opts Options) ([]entry.Entry, Id
 			continue
 		}
 		items = append(items, it)
-		all = append(all, n.entry(it, base, opts))
+		all = append(all, n.entry(it, base, opts, feed.FeedType == "json"))
 		guids = append(guids, strings.TrimSpace(it.GUID))
 	}
 	urls := make([]string, len(all))
@@ -167,7 +167,9 @@ func GUIDsUnusable(guids, urls []string) bool {
 	return bad*4 > len(guids)
 }
 
-func (n *Normalizer) entry(it *gofeed.Item, base *url.URL, opts Options) entry.Entry {
+// entry normalises one item; textTitles says its title is plain text
+// (JSON Feed), not HTML.
+func (n *Normalizer) entry(it *gofeed.Item, base *url.URL, opts Options, textTitles bool) entry.Entry {
 	var e entry.Entry
 	// The link, else the first usable of its links, else an RSS GUID that
 	// is a URL and a permalink (the default, unless isPermaLink="false").
@@ -187,11 +189,19 @@ func (n *Normalizer) entry(it *gofeed.Item, base *url.URL, opts Options) entry.E
 	if u, err := url.Parse(e.URL); err == nil && e.URL != "" {
 		contentBase = u
 	}
-	e.Title = truncate(stripControls(PlainText(firstNonEmpty(it.Title, mediaText(it, "title")))), maxTitle)
+	title := firstNonEmpty(it.Title, mediaText(it, "title"))
+	if textTitles {
+		title = collapseSpace(title)
+	} else {
+		title = TitleText(title)
+	}
+	e.Title = truncate(stripControls(title), maxTitle)
 	e.Author = truncate(stripControls(PlainText(author(it))), maxAuthor)
-	// Content, else summary; some feeds use non-standard <fullitem> or
-	// <body> elements, or only Media RSS.
-	raw := firstNonEmpty(it.Content, it.Description, it.Custom["fullitem"], it.Custom["body"], mediaText(it, "description"))
+	// The fuller of content and summary (a feed may put the whole article
+	// in the description and a stub in content:encoded, or the reverse);
+	// some feeds use non-standard <fullitem> or <body> elements, or only
+	// Media RSS.
+	raw := firstNonEmpty(fuller(it.Content, it.Description), it.Custom["fullitem"], it.Custom["body"], mediaText(it, "description"))
 	raw = truncate(stripControls(raw), maxContent)
 	e.ContentHTML = strings.TrimSpace(n.policy.Sanitize(absolutize(raw, contentBase)))
 	e.ContentText = PlainText(e.ContentHTML)
@@ -306,6 +316,18 @@ func firstWords(text string, max int) string {
 		return text
 	}
 	return string(r[:max]) + "…"
+}
+
+// fuller returns whichever of content and summary has more text, content
+// when they have as much.
+func fuller(content, summary string) string {
+	if content == "" || summary == "" {
+		return firstNonEmpty(content, summary)
+	}
+	if len(PlainText(summary)) > len(PlainText(content)) {
+		return summary
+	}
+	return content
 }
 
 func hashOf(parts ...string) string {

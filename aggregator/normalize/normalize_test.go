@@ -194,3 +194,35 @@ func TestStripControls(t *testing.T) {
 		}
 	}
 }
+
+func TestFuller(t *testing.T) {
+	long := "<p>The salmon ladder at the weir opened this week, and the first fish climbed it within hours.</p>"
+	tests := []struct{ content, summary, want string }{
+		{`<p>Read more…</p>`, long, long},                // a stub in content:encoded
+		{long, `<p>The salmon ladder opened.</p>`, long}, // the usual: a short description
+		{"", long, long},
+		{long, "", long},
+		{"<b>same</b>", "same", "<b>same</b>"}, // as much text: content
+	}
+	for _, tt := range tests {
+		if got := fuller(tt.content, tt.summary); got != tt.want {
+			t.Errorf("fuller(%q, %q) = %q", tt.content, tt.summary, got)
+		}
+	}
+}
+
+func TestTitleText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Avoid <Cognitive Complexity> in Go", "Avoid <Cognitive Complexity> in Go"}, // escaped in the feed: text
+		{"<b>Bold</b> move &amp; more", "Bold move & more"},                          // HTML markup
+		{"a <br> b", "a b"},
+		{"x < y and y > z", "x < y and y > z"},
+		{"<script>alert(1)</script>Title", "Title"},
+		{"Vec<T> and Option<String>", "Vec<T> and Option<String>"},
+	}
+	for _, tt := range tests {
+		if got := TitleText(tt.in); got != tt.want {
+			t.Errorf("TitleText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

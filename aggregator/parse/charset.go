@@ -92,15 +92,48 @@ func detect(body []byte, contentType, override string) (encoding.Encoding, strin
 		return xunicode.UTF16(xunicode.LittleEndian, xunicode.IgnoreBOM), "utf-16le", nil
 	}
 	if cs := httpCharset(contentType); cs != "" {
-		return lookup(cs)
+		return preferUTF8(body)(lookup(cs))
 	}
 	if m := xmlDecl.FindSubmatch(body); m != nil {
-		return lookup(string(m[3]))
+		return preferUTF8(body)(lookup(string(m[3])))
 	}
 	if utf8.Valid(body) {
 		return nil, "utf-8", nil
 	}
 	return lookup(sniff(body))
+}
+
+// preferUTF8 overrules a declared single-byte charset (ISO-8859-1,
+// windows-1252…) when body is valid UTF-8 with multi-byte sequences: text
+// in a single-byte charset is almost never that, and the declaration is the
+// usual lie ("BrÃ¸ndby" otherwise).
+func preferUTF8(body []byte) func(encoding.Encoding, string, error) (encoding.Encoding, string, error) {
+	return func(enc encoding.Encoding, name string, err error) (encoding.Encoding, string, error) {
+		if err == nil && singleByte(name) && !isASCII(body) && utf8.Valid(body) {
+			return nil, "utf-8", nil
+		}
+		return enc, name, err
+	}
+}
+
+// singleByte reports whether the WHATWG encoding name is a single-byte
+// charset.
+func singleByte(name string) bool {
+	for _, prefix := range []string{"windows-125", "iso-8859-", "koi8-", "macintosh", "ibm866", "x-mac-", "windows-874"} {
+		if strings.HasPrefix(name, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // charsetParam finds a charset parameter that mime.ParseMediaType refuses,

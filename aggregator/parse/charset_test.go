@@ -48,6 +48,11 @@ func TestToUTF8(t *testing.T) {
 		{"windows-1252 fallback", []byte("<?xml version=\"1.0\"?><t>caf\xe9</t>"), "", "", "<t>café</t>", "windows-1252"},
 		{"control characters dropped", []byte("<?xml version=\"1.0\"?><t>a\x01b\x0bc</t>"), "", "", "<t>abc</t>", "utf-8"},
 		{"references to control characters dropped", []byte("<?xml version=\"1.0\"?><t>a&#x7;b&#27;c&#x4E2D;&#65;</t>"), "", "", "<t>abc&#x4e2d;&#x41;</t>", "utf-8"},
+		{"declared latin-1, UTF-8 bytes", []byte("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><t>Br\xc3\xb8ndby</t>"), "", "", "<t>Brøndby</t>", "utf-8"},
+		{"header latin-1, UTF-8 bytes", []byte("<?xml version=\"1.0\"?><t>Br\xc3\xb8ndby</t>"), "text/xml; charset=iso-8859-1", "", "<t>Brøndby</t>", "utf-8"},
+		{"declared latin-1, latin-1 bytes", []byte("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><t>Br\xf8ndby</t>"), "", "", "<t>Brøndby</t>", "windows-1252"},
+		{"declared latin-1, ASCII only", []byte("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><t>Brondby</t>"), "", "", "<t>Brondby</t>", "windows-1252"},
+		{"declared GBK, valid UTF-8 too: GBK is not single-byte", gbk(`<?xml version="1.0" encoding="gbk"?><t>长江</t>`), "", "", "<t>长江</t>", "gbk"},
 		{"invalid utf-8 in declared utf-8", []byte("<?xml version=\"1.0\" encoding=\"utf-8\"?><t>a\xffb</t>"), "", "", "<t>a\uFFFDb</t>", "utf-8"},
 	}
 	for _, tt := range tests {
@@ -103,6 +108,48 @@ func TestFixReferences(t *testing.T) {
 	for _, tt := range tests {
 		if got := string(fixReferences([]byte(tt.in))); got != tt.want {
 			t.Errorf("fixReferences(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// RSS 1.0 with its namespace declared without the trailing slash still has
+// its items (a feed written for this test).
+func TestRSS1NamespaceWithoutSlash(t *testing.T) {
+	for _, ns := range []string{"http://purl.org/rss/1.0/", "http://purl.org/rss/1.0"} {
+		doc := `<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="` + ns + `">` +
+			`<channel rdf:about="http://river.example/"><title>River</title><link>http://river.example/</link></channel>` +
+			`<item rdf:about="http://river.example/1"><title>Flood warning</title><link>http://river.example/1</link></item></rdf:RDF>`
+		r, err := Parse([]byte(doc), "", "")
+		if err != nil || len(r.Feed.Items) != 1 || r.Feed.Items[0].Title != "Flood warning" {
+			t.Errorf("namespace %q: %v, %+v", ns, err, r)
+		}
+	}
+}
+
+// JSON Feeds with fields of the wrong type are read, not refused; titles
+// stay as written (feeds written for this test).
+func TestLenientJSONFeed(t *testing.T) {
+	tests := []struct {
+		name, doc string
+		check     func(*Result) bool
+	}{
+		{"tags as a string", `{"version":"https://jsonfeed.org/version/1.1","title":"T","items":[{"id":"1","title":"<i> und <b>","tags":"rivers","content_text":"x"}]}`,
+			func(r *Result) bool {
+				return r.Feed.Items[0].Title == "<i> und <b>" && len(r.Feed.Items[0].Categories) == 1 && r.Feed.Items[0].Categories[0] == "rivers"
+			}},
+		{"a number id, an author name", `{"version":"https://jsonfeed.org/version/1","title":"T","items":[{"id":7,"title":"A","author":"Ann","content_text":"x"}]}`,
+			func(r *Result) bool {
+				return r.Feed.Items[0].GUID == "7" && len(r.Feed.Items[0].Authors) == 1 && r.Feed.Items[0].Authors[0].Name == "Ann"
+			}},
+		{"authors as an object, a title as a number", `{"version":"https://jsonfeed.org/version/1.1","title":"T","items":{"id":"1","title":5,"authors":{"name":"Bo"},"content_text":"x"}}`,
+			func(r *Result) bool {
+				return r.Feed.Items[0].Title == "" && len(r.Feed.Items[0].Authors) == 1 && r.Feed.Items[0].Authors[0].Name == "Bo"
+			}},
+	}
+	for _, tt := range tests {
+		r, err := Parse([]byte(tt.doc), "application/feed+json", "")
+		if err != nil || len(r.Feed.Items) != 1 || !tt.check(r) {
+			t.Errorf("%s: %v %+v", tt.name, err, r)
 		}
 	}
 }

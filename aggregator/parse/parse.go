@@ -8,6 +8,7 @@ package parse
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/mmcdole/gofeed"
@@ -31,7 +32,12 @@ func Parse(body []byte, contentType, encodingOverride string) (*Result, error) {
 	if err := checkShape(text, MaxDepth, MaxElements); err != nil {
 		return nil, fmt.Errorf("parse: refused: %w", err)
 	}
-	text = retypeAtomText(text)
+	if isXML(text) {
+		text = retypeAtomText(text)
+		text = fixRSS1Namespace(text)
+	} else {
+		text = lenientJSON(text)
+	}
 	p := gofeed.NewParser()
 	// The image scan of item content costs a third of the parse time and
 	// gives nothing we use.
@@ -41,6 +47,20 @@ func Parse(body []byte, contentType, encodingOverride string) (*Result, error) {
 		return nil, fmt.Errorf("parse: %w", err)
 	}
 	return &Result{Feed: feed, Encoding: enc}, nil
+}
+
+// rss1Namespace finds RSS 1.0's namespace declared without its trailing
+// slash ("http://purl.org/rss/1.0"), which gofeed does not take for RSS
+// 1.0: the feed would read as having no items.
+var rss1Namespace = regexp.MustCompile(`(xmlns(?::[A-Za-z_][\w.-]*)?\s*=\s*["'])http://purl\.org/rss/1\.0(["'])`)
+
+// fixRSS1Namespace declares RSS 1.0's namespace as the specification
+// writes it.
+func fixRSS1Namespace(text []byte) []byte {
+	if !bytes.Contains(text, []byte("http://purl.org/rss/1.0")) {
+		return text
+	}
+	return rss1Namespace.ReplaceAll(text, []byte("${1}http://purl.org/rss/1.0/${2}"))
 }
 
 // Keys of gofeed.Feed.Custom under which an RSS channel's ttl, skipHours
