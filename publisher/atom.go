@@ -61,10 +61,10 @@ func renderAtom(f *feedData) ([]byte, error) {
 			Updated: atomTime(f.Updated),
 			Author:  &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: f.Title}},
 		},
-		Links: []atomLink{
+		Links: append([]atomLink{
 			{Href: f.SelfURL, Rel: "self", Type: "application/atom+xml"},
 			{Href: f.BaseURL, Rel: "alternate", Type: "text/html"},
-		},
+		}, pageLinks(f, "application/atom+xml")...),
 		Entries: make([]*atomEntry, 0, len(f.Items)),
 		Lang:    f.Language,
 	}
@@ -123,6 +123,19 @@ func newAtomEntry(it *item, f *feedData) *atomEntry {
 		e.Content = &feeds.AtomContent{Content: it.Title, Type: "text"}
 	}
 	return e
+}
+
+// pageLinks are the RFC 5005 links of a paged feed: its first page and
+// the next (older) one.
+func pageLinks(f *feedData, typ string) []atomLink {
+	var out []atomLink
+	if f.FirstURL != "" {
+		out = append(out, atomLink{Href: f.FirstURL, Rel: "first", Type: typ})
+	}
+	if f.NextURL != "" {
+		out = append(out, atomLink{Href: f.NextURL, Rel: "next", Type: typ})
+	}
+	return out
 }
 
 // sourceID is the atom:id of an entry's source: its public feed URL, or for

@@ -77,6 +77,13 @@ sources:
 	if resp, _ := s.get("/category/nosuch.atom"); resp.StatusCode != 404 {
 		t.Errorf("unknown category: %s", resp.Status)
 	}
+	// The category's page without its slash redirects to it.
+	if resp, _ := s.get("/category/" + url.PathEscape("科技")); resp.StatusCode != 301 || resp.Header.Get("Location") != "/category/"+url.PathEscape("科技")+"/" {
+		t.Errorf("/category/科技: %s, Location %q", resp.Status, resp.Header.Get("Location"))
+	}
+	if resp, _ := s.get("/category/nosuch"); resp.StatusCode != 404 {
+		t.Errorf("/category/nosuch: %s", resp.Status)
+	}
 	var cats struct {
 		Categories []struct {
 			Label, Slug string

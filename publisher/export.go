@@ -9,7 +9,7 @@ import (
 
 // Export writes every feed and page as static files under dir, laid out so
 // that a plain web server serving dir answers the same paths as the daemon:
-// index.html, style.css, feed.atom|rss|json, categories.json, and for each
+// index.html, style.css, favicon.svg, feed.atom|rss|json, categories.json, and for each
 // category category/SLUG.atom|rss|json and category/SLUG/index.html. Slugs
 // are written as UTF-8 file names. It returns the number of files written.
 func (s *Server) Export(ctx context.Context, dir string) (int, error) {
@@ -19,6 +19,9 @@ func (s *Server) Export(ctx context.Context, dir string) (int, error) {
 		return 0, err
 	}
 	files["style.css"] = css
+	if files["favicon.svg"], err = web.ReadFile("web/favicon.svg"); err != nil {
+		return 0, err
+	}
 	add := func(name, format, category string) error {
 		out, err := s.render(ctx, format, category)
 		if err != nil {

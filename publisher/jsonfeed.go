@@ -56,6 +56,7 @@ func renderJSON(f *feedData) ([]byte, error) {
 			Title:       f.Title,
 			HomePageUrl: f.BaseURL,
 			FeedUrl:     f.SelfURL,
+			NextUrl:     f.NextURL,
 		},
 		Items:    make([]*jsonItem, 0, len(f.Items)),
 		Language: f.Language,

@@ -15,7 +15,7 @@ import (
 
 // web holds the page template and its style sheet.
 //
-//go:embed web/page.html web/sources.html web/style.css
+//go:embed web/page.html web/sources.html web/style.css web/favicon.svg
 var web embed.FS
 
 // contentSecurityPolicy allows the page nothing but its own style sheet and
@@ -29,9 +29,12 @@ func parsePage() *template.Template {
 type pageData struct {
 	Lang, Title, SiteTitle, Base, Category string
 	Msg                                    messages
-	Feeds                                  struct{ Atom, RSS, JSON string }
-	Categories                             []pageCategory
-	Entries                                []pageEntry
+	// Older is the page of older entries ("?before=…"), Newest the first
+	// page when this is not it; "" otherwise.
+	Older, Newest string
+	Feeds         struct{ Atom, RSS, JSON string }
+	Categories    []pageCategory
+	Entries       []pageEntry
 }
 
 type pageCategory struct {
@@ -52,8 +55,8 @@ type pageEntry struct {
 
 // buildPage renders the HTML page of the newest entries, of one category
 // when category is not empty.
-func (s *Server) buildPage(ctx context.Context, now time.Time, set Settings, category string) (*rendered, error) {
-	stored, err := s.store.Latest(ctx, now, set.ItemsPerFeed, category)
+func (s *Server) buildPage(ctx context.Context, now time.Time, set Settings, category string, before store.Cursor) (*rendered, error) {
+	stored, more, err := s.store.LatestPage(ctx, now, set.ItemsPerFeed, category, before)
 	if err != nil {
 		return nil, err
 	}
@@ -90,6 +93,12 @@ func (s *Server) buildPage(ctx context.Context, now time.Time, set Settings, cat
 		}
 	}
 	d.Feeds.Atom, d.Feeds.RSS, d.Feeds.JSON = feedBase+".atom", feedBase+".rss", feedBase+".json"
+	if more {
+		d.Older = "?before=" + store.CursorOf(stored[len(stored)-1]).String()
+	}
+	if before != (store.Cursor{}) {
+		d.Newest = "./"
+	}
 	for i := range items {
 		d.Entries = append(d.Entries, newPageEntry(&items[i], base, set.location()))
 	}

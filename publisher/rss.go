@@ -24,8 +24,8 @@ type rssDoc struct {
 
 type rssChannel struct {
 	feeds.RssFeed
-	AtomLink atomLink   `xml:"atom:link"`
-	Items    []*rssItem `xml:"item"`
+	AtomLinks []atomLink `xml:"atom:link"`
+	Items     []*rssItem `xml:"item"`
 }
 
 type rssItem struct {
@@ -53,8 +53,8 @@ func renderRSS(f *feedData) ([]byte, error) {
 			LastBuildDate: f.Updated.UTC().Format(time.RFC1123Z),
 			Generator:     "Tributary",
 		},
-		AtomLink: atomLink{Href: f.SelfURL, Rel: "self", Type: "application/rss+xml"},
-		Items:    make([]*rssItem, 0, len(f.Items)),
+		AtomLinks: append([]atomLink{{Href: f.SelfURL, Rel: "self", Type: "application/rss+xml"}}, pageLinks(f, "application/rss+xml")...),
+		Items:     make([]*rssItem, 0, len(f.Items)),
 	}
 	for i := range f.Items {
 		ch.Items = append(ch.Items, newRSSItem(&f.Items[i], f))

@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -50,12 +51,15 @@ func (s Settings) location() *time.Location {
 
 // feedData is what every feed format renders.
 type feedData struct {
-	Title    string
-	Language string // the config's language, for xml:lang, <language> and language
-	BaseURL  string
-	SelfURL  string
-	Updated  time.Time
-	Items    []item
+	// FirstURL is the feed's first page, NextURL its next (older) page, ""
+	// when there is none (RFC 5005 paged feeds); SelfURL is this page.
+	FirstURL, NextURL string
+	Title             string
+	Language          string // the config's language, for xml:lang, <language> and language
+	BaseURL           string
+	SelfURL           string
+	Updated           time.Time
+	Items             []item
 	// RelatedInContent appends a "Related" list to each entry's content.
 	RelatedInContent bool
 }
@@ -150,6 +154,9 @@ func New(st *store.Store, hints Hints, settings Settings, now func() time.Time, 
 	s.mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { s.serve(w, r, "html", "") })
 	s.mux.HandleFunc("GET /category/{slug}/{$}", s.serveCategoryPage)
 	s.mux.HandleFunc("GET /style.css", s.serveStyle)
+	s.mux.HandleFunc("GET /index.html", func(w http.ResponseWriter, r *http.Request) { s.serve(w, r, "html", "") })
+	s.mux.HandleFunc("GET /favicon.svg", s.serveFavicon)
+	s.mux.HandleFunc("GET /favicon.ico", s.serveFavicon)
 	s.mux.HandleFunc("GET /category/{name}", s.serveCategory)
 	s.mux.HandleFunc("GET /categories.json", func(w http.ResponseWriter, r *http.Request) { s.serve(w, r, "categories", "") })
 	s.mux.HandleFunc("GET /healthz", s.serveHealth)
@@ -180,6 +187,12 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, ext string) {
 func (s *Server) serveCategory(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	dot := strings.LastIndexByte(name, '.')
+	if dot < 0 { // the category's page, without its slash
+		if label, err := s.categoryLabel(r.Context(), name); err == nil && label != "" {
+			http.Redirect(w, r, url.PathEscape(name)+"/", http.StatusMovedPermanently)
+			return
+		}
+	}
 	if dot < 0 || formats[name[dot+1:]].render == nil {
 		http.NotFound(w, r)
 		return
@@ -205,6 +218,15 @@ func (s *Server) serveCategoryPage(w http.ResponseWriter, r *http.Request) {
 	s.serve(w, r, "html", slug)
 }
 
+// serveFavicon serves the site's icon (SVG, which browsers take at
+// /favicon.ico too).
+func (s *Server) serveFavicon(w http.ResponseWriter, r *http.Request) {
+	icon, _ := web.ReadFile("web/favicon.svg")
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	http.ServeContent(w, r, "favicon.svg", s.started, bytes.NewReader(icon))
+}
+
 // serveStyle serves the page's style sheet.
 func (s *Server) serveStyle(w http.ResponseWriter, r *http.Request) {
 	css, _ := web.ReadFile("web/style.css")
@@ -216,9 +238,19 @@ func (s *Server) serveStyle(w http.ResponseWriter, r *http.Request) {
 // serve writes the cached rendering of format (for category, when not
 // empty) with its validators, gzipped when the client accepts it.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, format, category string) {
-	// The rendering fills the cache for every later request, so a client
-	// that goes away does not cancel it.
-	out, err := s.render(context.WithoutCancel(r.Context()), format, category)
+	var out *rendered
+	var err error
+	if b := r.URL.Query().Get("before"); b != "" && format != "categories" {
+		out, err = s.olderPage(r.Context(), format, category, b)
+		if errors.Is(err, errBadCursor) {
+			http.Error(w, "bad page", http.StatusBadRequest)
+			return
+		}
+	} else {
+		// The rendering fills the cache for every later request, so a
+		// client that goes away does not cancel it.
+		out, err = s.render(context.WithoutCancel(r.Context()), format, category)
+	}
 	if err != nil { // logged by the rendering
 		http.Error(w, "unavailable", http.StatusInternalServerError)
 		return
@@ -426,6 +458,37 @@ type renderCall struct {
 	err  error
 }
 
+var errBadCursor = errors.New("bad page cursor")
+
+// olderPage renders a page of older entries: not cached (readers ask for
+// them rarely, and their number is unbounded).
+func (s *Server) olderPage(ctx context.Context, format, category, before string) (*rendered, error) {
+	c, err := store.ParseCursor(before)
+	if err != nil {
+		return nil, errBadCursor
+	}
+	s.mu.Lock()
+	set := s.settings
+	s.mu.Unlock()
+	out, err := s.renderPage(ctx, s.now(), set, format, category, c)
+	if err != nil {
+		s.log.Error("render", "format", format, "category", category, "before", before, "err", err)
+		return nil, err
+	}
+	out.hdr = headerValuesOf(out)
+	return out, nil
+}
+
+// headerValuesOf makes out's header values once.
+func headerValuesOf(out *rendered) headerValues {
+	return headerValues{
+		ctype:        []string{out.ctype},
+		etag:         []string{out.etag},
+		gzETag:       []string{strings.TrimSuffix(out.etag, `"`) + `-gz"`},
+		lastModified: []string{out.modified.UTC().Format(http.TimeFormat)},
+	}
+}
+
 // renderInto renders a key and, unless it failed, makes the result the
 // entry's cached output.
 func (s *Server) renderInto(ctx context.Context, e *cacheEntry, r *renderCall, now time.Time, gen uint64, set Settings, version int, format, category string) {
@@ -448,18 +511,18 @@ func (s *Server) renderInto(ctx context.Context, e *cacheEntry, r *renderCall, n
 	if prev := e.out; prev != nil && prev.etag != out.etag && !out.modified.After(prev.modified) {
 		out.modified = now.UTC().Truncate(time.Second)
 	}
-	out.hdr = headerValues{
-		ctype:        []string{out.ctype},
-		etag:         []string{out.etag},
-		gzETag:       []string{strings.TrimSuffix(out.etag, `"`) + `-gz"`},
-		lastModified: []string{out.modified.UTC().Format(http.TimeFormat)},
-	}
+	out.hdr = headerValuesOf(out)
 	e.out = out
 }
 
 // renderNow renders format for category, with its gzip form and ETag.
 func (s *Server) renderNow(ctx context.Context, now time.Time, set Settings, format, category string) (*rendered, error) {
-	out, err := s.build(ctx, now, set, format, category)
+	return s.renderPage(ctx, now, set, format, category, store.Cursor{})
+}
+
+// renderPage is renderNow for the page of entries older than before.
+func (s *Server) renderPage(ctx context.Context, now time.Time, set Settings, format, category string, before store.Cursor) (*rendered, error) {
+	out, err := s.build(ctx, now, set, format, category, before)
 	if err != nil {
 		return nil, err
 	}
@@ -472,14 +535,14 @@ func (s *Server) renderNow(ctx context.Context, now time.Time, set Settings, for
 }
 
 // build renders format for category from the store.
-func (s *Server) build(ctx context.Context, now time.Time, set Settings, format, category string) (*rendered, error) {
+func (s *Server) build(ctx context.Context, now time.Time, set Settings, format, category string, before store.Cursor) (*rendered, error) {
 	switch format {
 	case "categories":
 		return s.buildCategories(ctx, set)
 	case "html":
-		return s.buildPage(ctx, now, set, category)
+		return s.buildPage(ctx, now, set, category, before)
 	}
-	stored, err := s.store.Latest(ctx, now, set.ItemsPerFeed, category)
+	stored, more, err := s.store.LatestPage(ctx, now, set.ItemsPerFeed, category, before)
 	if err != nil {
 		return nil, err
 	}
@@ -508,6 +571,15 @@ func (s *Server) build(ctx context.Context, now time.Time, set Settings, format,
 		}
 		data.Title = set.Title + " · " + label
 		data.SelfURL = set.BaseURL + "category/" + url.PathEscape(category) + "." + format
+	}
+	if before != (store.Cursor{}) || more {
+		data.FirstURL = data.SelfURL
+	}
+	if more {
+		data.NextURL = data.SelfURL + "?before=" + store.CursorOf(stored[len(stored)-1]).String()
+	}
+	if before != (store.Cursor{}) {
+		data.SelfURL += "?before=" + before.String()
 	}
 	f := formats[format]
 	body, err := f.render(data)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -315,6 +316,47 @@ type SourceRef struct {
 //
 // With a category slug, only entries of that category are returned.
 func (s *Store) Latest(ctx context.Context, now time.Time, limit int, category string) ([]Item, error) {
+	items, _, err := s.LatestPage(ctx, now, limit, category, Cursor{})
+	return items, err
+}
+
+// Cursor is a place in the order of Latest: the entries after it are
+// older. The zero Cursor is the start.
+type Cursor struct {
+	At, FirstSeen, ID int64 // published (else first seen), first seen, row id
+}
+
+// CursorOf is the place of it in the order of Latest.
+func CursorOf(it Item) Cursor {
+	return Cursor{At: it.PublishedOr(it.FirstSeen).Unix(), FirstSeen: it.FirstSeen.Unix(), ID: it.RowID}
+}
+
+// String is the cursor as it goes into a URL ("?before=…").
+func (c Cursor) String() string { return fmt.Sprintf("%d.%d.%d", c.At, c.FirstSeen, c.ID) }
+
+// ParseCursor reads a Cursor.String.
+func ParseCursor(s string) (Cursor, error) {
+	var c Cursor
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 {
+		return c, fmt.Errorf("bad cursor %q", s)
+	}
+	for i, p := range []*int64{&c.At, &c.FirstSeen, &c.ID} {
+		n, err := strconv.ParseInt(parts[i], 10, 64)
+		if err != nil || n < 0 && i > 0 {
+			return c, fmt.Errorf("bad cursor %q", s)
+		}
+		*p = n
+	}
+	return c, nil
+}
+
+// LatestPage is Latest for the entries after before (from the start when
+// it is zero), and says whether there are more after the page.
+func (s *Store) LatestPage(ctx context.Context, now time.Time, limit int, category string, before Cursor) ([]Item, bool, error) {
+	if before == (Cursor{}) {
+		before = Cursor{math.MaxInt64, math.MaxInt64, math.MaxInt64}
+	}
 	rows, err := s.reader.QueryContext(ctx, `
 		SELECT e.id, e.public_id, e.key, e.url, CASE WHEN e.link <> '' THEN e.link ELSE e.url END,
 			e.title, e.author, e.content_html, e.content_text,
@@ -326,10 +368,11 @@ func (s *Store) Latest(ctx context.Context, now time.Time, limit int, category s
 			AND NOT EXISTS (SELECT 1 FROM entries o JOIN sources os ON os.id = o.source_id
 				WHERE o.id = e.duplicate_of AND os.active = 1)
 			AND (? = '' OR EXISTS (SELECT 1 FROM entry_categories c WHERE c.entry_id = e.id AND c.slug = ?))
+			AND (coalesce(e.published, e.first_seen), e.first_seen, e.id) < (?, ?, ?)
 		ORDER BY coalesce(e.published, e.first_seen) DESC, e.first_seen DESC, e.id DESC
-		LIMIT ?`, now.Unix(), category, category, limit)
+		LIMIT ?`, now.Unix(), category, category, before.At, before.FirstSeen, before.ID, limit+1)
 	if err != nil {
-		return nil, fmt.Errorf("latest entries: %w", err)
+		return nil, false, fmt.Errorf("latest entries: %w", err)
 	}
 	defer rows.Close()
 	var items []Item
@@ -341,7 +384,7 @@ func (s *Store) Latest(ctx context.Context, now time.Time, limit int, category s
 			&published, &updated, &firstSeen, &modified, &it.Hash,
 			&it.Source.Title, &it.Source.SiteURL, &it.Source.FeedURL)
 		if err != nil {
-			return nil, fmt.Errorf("latest entries: %w", err)
+			return nil, false, fmt.Errorf("latest entries: %w", err)
 		}
 		it.FirstSeen = fromUnix(firstSeen)
 		it.Published = fromNull(published)
@@ -350,16 +393,20 @@ func (s *Store) Latest(ctx context.Context, now time.Time, limit int, category s
 		items = append(items, it)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("latest entries: %w", err)
+		return nil, false, fmt.Errorf("latest entries: %w", err)
 	}
 	rows.Close()
+	more := len(items) > limit
+	if more {
+		items = items[:limit]
+	}
 	if err := s.addCopies(ctx, items); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if err := s.addCategories(ctx, items); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return items, nil
+	return items, more, nil
 }
 
 // addCopies fills in AlsoFrom: the duplicates of items in active sources,
