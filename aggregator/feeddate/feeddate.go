@@ -44,6 +44,13 @@ func Parse(s string, loc *time.Location) (time.Time, error) {
 			return t, nil
 		}
 	}
+	if r := repair(s); r != "" {
+		for _, p := range parsers {
+			if t, err := p(r, loc); err == nil {
+				return t, nil
+			}
+		}
+	}
 	return time.Time{}, ErrUnparsable
 }
 
