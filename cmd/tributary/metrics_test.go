@@ -62,7 +62,7 @@ func TestMetricsOnTheirOwnAddress(t *testing.T) {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 || !strings.Contains(string(body), "tributary_polls_total") {
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "tributary_sources{state=") {
 		t.Errorf("/metrics on metrics.listen: %d\n%s", resp.StatusCode, body)
 	}
 }
