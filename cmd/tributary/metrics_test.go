@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // /metrics, beside the feeds, counts what the daemon did, in the
@@ -15,7 +16,14 @@ func TestMetrics(t *testing.T) {
 	d, _, _, _ := startRSSDaemon(t) // one source, polled, its entries served
 	d.get("/feed.atom")
 	d.get("/no/such/page")
-	code, body := d.get("/metrics")
+	// The poll is counted just after its entries are stored: wait for it.
+	var code int
+	var body string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if code, body = d.get("/metrics"); strings.Contains(body, "tributary_polls_total{") {
+			break
+		}
+	}
 	if code != 200 {
 		t.Fatalf("/metrics: %d", code)
 	}
