@@ -73,3 +73,43 @@ func TestRetentionKeepsTheNewestAndTombstonesTheRest(t *testing.T) {
 		t.Errorf("pruned %d entries younger than the retention", n)
 	}
 }
+
+// Items without GUIDs whose links differ only by their fragment (a comic
+// per anchor) are kept apart by the fragment; RSS 1.0 items sharing a
+// link are kept apart by rdf:about; two listings of one item stay one
+// (feeds written for this test).
+func TestIdentityByFragmentAndAbout(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	comic := rssOf(
+		`<item><title>Strip 1</title><link>https://comic.example/daily#s1</link><description>The cat naps.</description></item>`,
+		`<item><title>Strip 2</title><link>https://comic.example/daily#s2</link><description>The dog barks.</description></item>`,
+		`<item><title>Strip 2</title><link>https://comic.example/daily#s2</link><description>The dog barks.</description></item>`,
+	)
+	rdf := `<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">` +
+		`<channel rdf:about="https://weblog.example/"><title>Weblog</title><link>https://weblog.example/</link></channel>` +
+		`<item rdf:about="https://weblog.example/2026/11/01#a"><title>Morning</title><link>https://weblog.example/2026/11/01</link><description>Coffee.</description></item>` +
+		`<item rdf:about="https://weblog.example/2026/11/01#b"><title>Evening</title><link>https://weblog.example/2026/11/01</link><description>Tea.</description></item>` +
+		`</rdf:RDF>`
+	srcs := e.sources(serveBody(t, comic), serveBody(t, rdf))
+	for _, src := range srcs {
+		if r := e.poll(src); r.Err != nil {
+			t.Fatal(r.Err)
+		}
+	}
+	keys := map[string]string{}
+	for _, it := range e.items() {
+		keys[it.Title] = it.Key
+	}
+	want := map[string]string{
+		"Strip 1": "url:https://comic.example/daily#s1", "Strip 2": "url:https://comic.example/daily#s2",
+		"Morning": "about:https://weblog.example/2026/11/01#a", "Evening": "about:https://weblog.example/2026/11/01#b",
+	}
+	if len(keys) != len(want) {
+		t.Errorf("%d entries %v, want %d", len(keys), keys, len(want))
+	}
+	for title, k := range want {
+		if keys[title] != k {
+			t.Errorf("%s: key %q, want %q", title, keys[title], k)
+		}
+	}
+}

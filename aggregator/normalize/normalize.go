@@ -99,8 +99,34 @@ func (n *Normalizer) Entries(feed *gofeed.Feed, opts Options) ([]entry.Entry, Id
 		guidOK := guids[i] != "" && guidCount[guids[i]] == 1 && !id.ByURL
 		keys[i] = Key(guids[i], guidOK, e.URL, e.Title, items[i].Published, e.ContentText)
 	}
-	for _, i := range clashes(keys, all) {
-		keys[i] = "hash:" + hashOf(all[i].Title, items[i].Published, all[i].ContentText)
+	// Items that share a key but differ in title or text are not one item:
+	// they get, as a group, the first of these that tells them all apart:
+	// their link with its fragment, their rdf:about (RSS 1.0), their
+	// content.
+	for _, group := range clashes(keys, all) {
+		fragment, about := make([]string, len(group)), make([]string, len(group))
+		content := make([]string, len(group))
+		for j, i := range group {
+			content[j] = all[i].Title + "\x00" + all[i].ContentText
+			if f := fragmentOf(all[i].Link); f != "" && all[i].URL != "" {
+				fragment[j] = "url:" + all[i].URL + "#" + f
+			}
+			if a := items[i].Custom[RDFAbout]; a != "" {
+				about[j] = "about:" + a
+			}
+		}
+		chosen := fragment
+		if !separates(chosen, content) {
+			chosen = about
+		}
+		ok := separates(chosen, content)
+		for j, i := range group {
+			if ok {
+				keys[i] = chosen[j]
+			} else {
+				keys[i] = "hash:" + hashOf(all[i].Title, items[i].Published, all[i].ContentText)
+			}
+		}
 	}
 	seen := map[string]bool{}
 	entries := make([]entry.Entry, 0, len(all))
@@ -118,9 +144,13 @@ func (n *Normalizer) Entries(feed *gofeed.Feed, opts Options) ([]entry.Entry, Id
 	return entries, id
 }
 
-// clashes returns the indexes of the entries whose key is shared with an
-// entry of different title or text.
-func clashes(keys []string, all []entry.Entry) []int {
+// RDFAbout is the key of gofeed.Item.Custom under which parse keeps an RSS
+// 1.0 item's rdf:about.
+const RDFAbout = "rdf:about"
+
+// clashes returns, for each key shared by entries of different title or
+// text, the indexes of the entries that have it, in order.
+func clashes(keys []string, all []entry.Entry) [][]int {
 	content := map[string]string{}
 	clash := map[string]bool{}
 	for i, k := range keys {
@@ -131,13 +161,43 @@ func clashes(keys []string, all []entry.Entry) []int {
 			clash[k] = true
 		}
 	}
-	var out []int
+	groups := map[string][]int{}
+	var order []string
 	for i, k := range keys {
 		if clash[k] {
-			out = append(out, i)
+			if groups[k] == nil {
+				order = append(order, k)
+			}
+			groups[k] = append(groups[k], i)
 		}
 	}
+	out := make([][]int, 0, len(order))
+	for _, k := range order {
+		out = append(out, groups[k])
+	}
 	return out
+}
+
+// separates reports whether keys are all set and tell apart every two
+// entries of different content (the same item listed twice may share one).
+func separates(keys, content []string) bool {
+	of := map[string]string{}
+	for j, k := range keys {
+		if k == "" {
+			return false
+		}
+		if c, ok := of[k]; ok && c != content[j] {
+			return false
+		}
+		of[k] = content[j]
+	}
+	return true
+}
+
+// fragmentOf returns the fragment of a link, "" when it has none.
+func fragmentOf(link string) string {
+	_, f, _ := strings.Cut(link, "#")
+	return f
 }
 
 // GUIDsUnusable reports whether a document's GUIDs are too poor to identify

@@ -7,6 +7,7 @@ package parse
 
 import (
 	"bytes"
+	"encoding/xml"
 	"fmt"
 	"regexp"
 	"strings"
@@ -46,6 +47,9 @@ func Parse(body []byte, contentType, encodingOverride string) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse: %w", err)
 	}
+	if feed.FeedType == "rss" && feed.FeedVersion == "1.0" {
+		addRDFAbout(text, feed)
+	}
 	return &Result{Feed: feed, Encoding: enc}, nil
 }
 
@@ -61,6 +65,43 @@ func fixRSS1Namespace(text []byte) []byte {
 		return text
 	}
 	return rss1Namespace.ReplaceAll(text, []byte("${1}http://purl.org/rss/1.0/${2}"))
+}
+
+// addRDFAbout keeps each RSS 1.0 item's rdf:about, its identity, which
+// gofeed drops (see normalize.RDFAbout); only when the items found are
+// gofeed's items, one for one.
+func addRDFAbout(text []byte, feed *gofeed.Feed) {
+	const rdfNS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+	dec := xml.NewDecoder(bytes.NewReader(text))
+	dec.Strict = false
+	var abouts []string
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "item" {
+			about := ""
+			for _, a := range se.Attr {
+				if a.Name.Local == "about" && (a.Name.Space == rdfNS || a.Name.Space == "rdf") {
+					about = strings.TrimSpace(a.Value)
+				}
+			}
+			abouts = append(abouts, about)
+		}
+	}
+	if len(abouts) != len(feed.Items) {
+		return
+	}
+	for i, a := range abouts {
+		if a == "" {
+			continue
+		}
+		if feed.Items[i].Custom == nil {
+			feed.Items[i].Custom = map[string]string{}
+		}
+		feed.Items[i].Custom[normalize.RDFAbout] = a
+	}
 }
 
 // Keys of gofeed.Feed.Custom under which an RSS channel's ttl, skipHours
