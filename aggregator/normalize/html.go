@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -31,6 +32,9 @@ func absolutize(fragment string, base *url.URL) string {
 	if !strings.Contains(fragment, "<") {
 		return fragment
 	}
+	// A raw-text element written self-closed ("<iframe … />") would make
+	// the tokenizer read the rest of the post as its text: close it first.
+	fragment = selfClosedRawText.ReplaceAllString(fragment, "<$1$2></$1>")
 	var b strings.Builder
 	z := html.NewTokenizer(strings.NewReader(fragment))
 	for {
@@ -57,8 +61,26 @@ func absolutize(fragment string, base *url.URL) string {
 				}
 			}
 		}
+		// "<iframe … />" is no empty element in HTML: the parser would take
+		// the rest of the post for the iframe's text. Only void elements
+		// close themselves.
+		if tt == html.SelfClosingTagToken && !void[tok.DataAtom] {
+			tok.Type = html.StartTagToken
+			b.WriteString(tok.String() + "</" + tok.Data + ">")
+			continue
+		}
 		b.WriteString(tok.String())
 	}
+}
+
+// selfClosedRawText finds raw-text and escapable raw-text elements written
+// self-closed.
+var selfClosedRawText = regexp.MustCompile(`(?i)<(iframe|noembed|noframes|noscript|script|style|textarea|title|xmp)(\s[^<>]*?)?\s*/>`)
+
+// void are the HTML elements that have no end tag.
+var void = map[atom.Atom]bool{
+	atom.Area: true, atom.Base: true, atom.Br: true, atom.Col: true, atom.Embed: true, atom.Hr: true, atom.Img: true,
+	atom.Input: true, atom.Link: true, atom.Meta: true, atom.Param: true, atom.Source: true, atom.Track: true, atom.Wbr: true,
 }
 
 // PlainText returns the text of an HTML fragment: tags removed, entities

@@ -226,3 +226,23 @@ func TestTitleText(t *testing.T) {
 		}
 	}
 }
+
+// A self-closed iframe (or any non-void element) does not swallow the rest
+// of the post.
+func TestSelfClosedElementsKeepTheRest(t *testing.T) {
+	n := New()
+	for _, raw := range []string{
+		`<p>Before</p><iframe src="https://video.example/embed/1" width="560" /><p>After <b>bold</b></p>`,
+		`<p>Before</p><div class="x"/><p>After <b>bold</b></p>`,
+		`<p>Before</p><textarea/><p>After <b>bold</b></p>`,
+		`<p>Before</p><SCRIPT src="x.js"/><p>After <b>bold</b></p>`,
+	} {
+		got := n.policy.Sanitize(absolutize(raw, nil))
+		if !strings.Contains(got, "<p>After <b>bold</b></p>") || strings.Contains(got, "&lt;") {
+			t.Errorf("%s\n  sanitised to %s", raw, got)
+		}
+	}
+	if got := n.policy.Sanitize(absolutize(`a<br/>b<img src="https://x.example/i.png"/>c`, nil)); !strings.Contains(got, "a<br/>b") {
+		t.Errorf("void elements: %s", got)
+	}
+}
