@@ -6,6 +6,10 @@ import (
 	"regexp"
 	"testing"
 	"time"
+
+	"github.com/tributary/tributary/aggregator"
+	"github.com/tributary/tributary/aggregator/store"
+	"github.com/tributary/tributary/config"
 )
 
 func TestSourceSwitchesToURLIdentityWithoutDuplicating(t *testing.T) {
@@ -111,5 +115,35 @@ func TestIdentityByFragmentAndAbout(t *testing.T) {
 		if keys[title] != k {
 			t.Errorf("%s: key %q, want %q", title, keys[title], k)
 		}
+	}
+}
+
+// A source with an id keeps its entries' ids when its URL changes (a move
+// to https, a new host): readers do not see them again as new.
+func TestSourceIDKeepsEntryIDsAcrossURLs(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	body := rssOf(`<item><guid>g1</guid><title>Flood warning</title><description>The river rises.</description></item>`)
+	ids := func(url string, id string) string {
+		src := config.Source{URL: url, Location: serveBody(t, body), ID: id}
+		if err := e.store.SyncSources(context.Background(), []store.SourceConfig{{URL: src.URL, Location: src.Location}}); err != nil {
+			t.Fatal(err)
+		}
+		if r := e.poll(aggregator.Target{Source: src}); r.Err != nil {
+			t.Fatal(r.Err)
+		}
+		items := e.items()
+		if len(items) != 1 {
+			t.Fatalf("%d entries", len(items))
+		}
+		return items[0].ID
+	}
+	a := ids("http://old.example/feed", "river-news")
+	b := ids("https://new.example/feed", "river-news")
+	c := ids("https://other.example/feed", "")
+	if a != b {
+		t.Errorf("entry id changed with the URL despite the source id: %s, %s", a, b)
+	}
+	if c == a {
+		t.Error("a source without an id got the id-based entry id")
 	}
 }

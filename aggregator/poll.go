@@ -520,6 +520,7 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch
 	}
 	counts, saved, err := p.store.SavePoll(context.WithoutCancel(ctx), store.Poll{
 		SourceURL:    t.Source.URL,
+		Identity:     t.Source.Identity(),
 		At:           at,
 		Title:        normalize.PlainText(parsed.Feed.Title),
 		SiteURL:      normalize.CanonicalURL(parsed.Feed.Link, nil),

@@ -112,7 +112,10 @@ func (r Related) ShowInContent() bool { return r.InContent == nil || *r.InConten
 
 // Source is one feed to poll.
 type Source struct {
-	URL      string `yaml:"url"`
+	URL string `yaml:"url"`
+	// ID, when set, is the source's identity instead of its URL: its
+	// entries keep their ids when the URL changes (a new host, https).
+	ID       string `yaml:"id"`
 	Name     string `yaml:"name"`
 	Schedule string `yaml:"schedule"`
 	// Interval polls the source this often instead of on a schedule
@@ -172,6 +175,15 @@ const (
 )
 
 // SourceSchedule returns the cron spec that governs s.
+// Identity is what a source's entry ids are made from: "id:" and its
+// configured id, else its URL as written.
+func (s Source) Identity() string {
+	if s.ID != "" {
+		return "id:" + s.ID
+	}
+	return s.URL
+}
+
 func (c *Config) SourceSchedule(s Source) string {
 	if s.Interval > 0 {
 		return "@every " + s.Interval.Std().String()

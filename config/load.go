@@ -215,6 +215,7 @@ func (c *Config) validate(doc *yaml.Node, errs *Error) {
 		errs.add(lineOf(doc), "sources: at least one source is required")
 	}
 	seen := map[string]int{}
+	ids := map[string]int{}
 	for i := range c.Sources {
 		s := &c.Sources[i]
 		line := lineOf(doc, "sources", i, "url")
@@ -239,6 +240,15 @@ func (c *Config) validate(doc *yaml.Node, errs *Error) {
 		}
 		if s.Schedule != "" {
 			checkSchedule(s.Schedule, c.Location, lineOf(doc, "sources", i, "schedule"), errs)
+		}
+		if s.ID != "" {
+			if !validSourceID(s.ID) {
+				errs.add(lineOf(doc, "sources", i, "id"), "id %q: use letters, digits, '-', '_' and '.' (at most 100)", s.ID)
+			} else if first, dup := ids[s.ID]; dup {
+				errs.add(lineOf(doc, "sources", i, "id"), "duplicate source id %q (first on line %d)", s.ID, first)
+			} else {
+				ids[s.ID] = lineOf(doc, "sources", i, "id")
+			}
 		}
 		if s.Interval != 0 {
 			switch {
@@ -377,6 +387,19 @@ func looksLikeHost(s string) bool {
 	tld := labels[len(labels)-1]
 	return len(tld) >= 2 && strings.Trim(tld, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") == "" &&
 		!strings.EqualFold(tld, "xml") && !strings.EqualFold(tld, "json") && !strings.EqualFold(tld, "rss") && !strings.EqualFold(tld, "atom")
+}
+
+// validSourceID reports whether id is a usable source id.
+func validSourceID(id string) bool {
+	if len(id) > 100 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // checkListen checks an HTTP listen address: host:port, the port a number

@@ -75,6 +75,7 @@ func TestParseErrorsHaveLines(t *testing.T) {
 		{"too often", "schedule: \"@every 10s\"\nsources:\n  - url: https://a.example/f\n", []string{"1: schedule \"@every 10s\" polls more often than once a minute"}},
 		{"negative duration", "retention: -5d\nsources:\n  - url: https://a.example/f\n", []string{"1: invalid duration \"-5d\""}},
 		{"related window zero", "related:\n  window: 0s\nsources:\n  - url: https://a.example/f\n", []string{"2: related.window must be positive"}},
+		{"source ids", "sources:\n  - url: https://a.example/f\n    id: rivers\n  - url: https://b.example/f\n    id: rivers\n  - url: https://c.example/f\n    id: \"a b\"\n", []string{"5: duplicate source id \"rivers\" (first on line 3)", "7: id \"a b\": use letters"}},
 		{"interval and schedule", "sources:\n  - url: https://a.example/f\n    schedule: \"@hourly\"\n    interval: 30m\n  - url: https://b.example/f\n    interval: 10s\n", []string{"4: a source takes interval or schedule, not both", "6: interval must be at least 1m0s"}},
 		{"log level", "log:\n  level: loud\n  format: xml\nsources:\n  - url: https://a.example/f\n", []string{"2: log.level must be one of debug, info, warn, error, not \"loud\"", "3: log.format must be one of text, json"}},
 		{"empty file", "", []string{"the file is empty"}},

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -16,7 +17,10 @@ import (
 // Poll is the outcome of one successful poll of a source that brought a new
 // body: the feed's metadata, its validators and its entries.
 type Poll struct {
-	SourceURL    string
+	SourceURL string
+	// Identity is what entry ids are made from (config.Source.Identity);
+	// SourceURL when empty.
+	Identity     string
 	At           time.Time
 	Title        string
 	SiteURL      string
@@ -128,7 +132,7 @@ func (s *Store) SavePoll(ctx context.Context, p Poll) (PollCounts, []Saved, erro
 		var duplicate bool
 		dup := sql.NullInt64{Int64: e.DuplicateOf, Valid: e.DuplicateOf != 0}
 		err := upsert.QueryRowContext(ctx,
-			entry.ID(p.SourceURL, e.Key), sourceID, e.Key, e.URL, e.Title, e.Author, e.ContentHTML, e.ContentText,
+			entry.ID(cmp.Or(p.Identity, p.SourceURL), e.Key), sourceID, e.Key, e.URL, e.Title, e.Author, e.ContentHTML, e.ContentText,
 			nullTime(e.Published), nullTime(e.Updated), at, at, e.Hash, e.Sketch, dup, jsonStrings(e.FeedCategories), e.Link,
 		).Scan(&rowID, &firstSeen, &duplicate)
 		switch {
