@@ -153,3 +153,21 @@ func TestLenientJSONFeed(t *testing.T) {
 		}
 	}
 }
+
+// An Atom feed inside an XHTML page is found and read (a document written
+// for this test); a page without a feed is still refused.
+func TestFeedEmbeddedInXHTML(t *testing.T) {
+	page := `<?xml version="1.0" encoding="utf-8"?>
+<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Our feed</title></head><body>
+<p>Subscribe below.</p>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Harbour News</title><id>urn:x:harbour</id><updated>2026-11-01T10:00:00Z</updated>
+<entry><title>Ferry timetable</title><id>urn:x:1</id><updated>2026-11-01T10:00:00Z</updated><link href="https://harbour.example/1"/></entry>
+</feed></body></html>`
+	r, err := Parse([]byte(page), "application/xhtml+xml", "")
+	if err != nil || r.Feed.Title != "Harbour News" || len(r.Feed.Items) != 1 || r.Feed.Items[0].Title != "Ferry timetable" {
+		t.Fatalf("embedded feed: %v %+v", err, r)
+	}
+	if _, err := Parse([]byte(`<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body><p>No feed.</p></body></html>`), "", ""); err == nil {
+		t.Error("a page without a feed was read as one")
+	}
+}

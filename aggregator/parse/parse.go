@@ -8,6 +8,7 @@ package parse
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -44,6 +45,13 @@ func Parse(body []byte, contentType, encodingOverride string) (*Result, error) {
 	// gives nothing we use.
 	p.RSSTranslator = &rssTranslator{gofeed.DefaultRSSTranslator{DisableContentImageScan: true}}
 	feed, err := p.Parse(bytes.NewReader(text))
+	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
+		// A feed inside another document (an Atom feed in an XHTML
+		// page): parse the feed element alone.
+		if inner := embeddedFeed(text); inner != nil {
+			feed, err = p.Parse(bytes.NewReader(inner))
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("parse: %w", err)
 	}
@@ -65,6 +73,49 @@ func fixRSS1Namespace(text []byte) []byte {
 		return text
 	}
 	return rss1Namespace.ReplaceAll(text, []byte("${1}http://purl.org/rss/1.0/${2}"))
+}
+
+// embeddedFeed returns the first Atom <feed>, RSS <rss> or RDF <rdf:RDF>
+// element of an XML document whose root is something else, as a document
+// of its own, or nil.
+func embeddedFeed(text []byte) []byte {
+	if !isXML(text) {
+		return nil
+	}
+	dec := xml.NewDecoder(bytes.NewReader(text))
+	dec.Strict = false
+	depth := 0
+	for {
+		start := dec.InputOffset()
+		tok, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			isFeed := t.Name.Local == "feed" && t.Name.Space == "http://www.w3.org/2005/Atom" ||
+				t.Name.Local == "rss" || t.Name.Local == "RDF" && t.Name.Space == "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+			if !isFeed {
+				continue
+			}
+			if depth == 1 {
+				return nil // the root is the feed: not embedded, and gofeed did not read it
+			}
+			if err := dec.Skip(); err != nil {
+				return nil
+			}
+			inner := append([]byte(nil), text[start:dec.InputOffset()]...)
+			// Namespaces declared above the feed element are lost with it;
+			// the Atom one matters and is restated.
+			if t.Name.Local == "feed" && !bytes.Contains(inner[:bytes.IndexByte(inner, '>')+1], []byte("xmlns")) {
+				inner = append([]byte(`<feed xmlns="http://www.w3.org/2005/Atom"`), inner[len("<feed"):]...)
+			}
+			return inner
+		case xml.EndElement:
+			depth--
+		}
+	}
 }
 
 // addRDFAbout keeps each RSS 1.0 item's rdf:about, its identity, which
