@@ -3,6 +3,9 @@ package aggregator_test
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"testing"
 	"time"
@@ -145,5 +148,49 @@ func TestSourceIDKeepsEntryIDsAcrossURLs(t *testing.T) {
 	}
 	if c == a {
 		t.Error("a source without an id got the id-based entry id")
+	}
+}
+
+// Without an id, a source keeps its identity, and its entries their ids,
+// when the config follows its feed's permanent redirect, or gives the same
+// named source a new URL.
+func TestIdentityFollowsMovesAndURLEdits(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	body := rssOf(`<item><guid>g1</guid><title>Ferry timetable</title><description>Winter times.</description></item>`)
+	mux := http.NewServeMux()
+	mux.Handle("/old", http.RedirectHandler("/new", http.StatusMovedPermanently))
+	for _, p := range []string{"/new", "/a", "/b"} {
+		mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, body) })
+	}
+	ts := httptest.NewServer(mux)
+	t.Cleanup(ts.Close)
+	idAfter := func(srcs ...store.SourceConfig) string {
+		t.Helper()
+		if err := e.store.SyncSources(context.Background(), srcs); err != nil {
+			t.Fatal(err)
+		}
+		last := srcs[len(srcs)-1]
+		if r := e.poll(aggregator.Target{Source: config.Source{URL: last.URL, Location: last.Location, Name: last.Name}}); r.Err != nil {
+			t.Fatal(r.Err)
+		}
+		items := e.items()
+		if len(items) != 1 {
+			t.Fatalf("%d entries shown", len(items))
+		}
+		return items[0].ID
+	}
+	src := func(path, name string) store.SourceConfig {
+		return store.SourceConfig{URL: ts.URL + path, Location: ts.URL + path, Name: name}
+	}
+	first := idAfter(src("/old", ""))
+	if moved := idAfter(src("/new", "")); moved != first {
+		t.Errorf("following a 301 changed the entry id: %s → %s", first, moved)
+	}
+	named := idAfter(src("/a", "Harbour"))
+	if edited := idAfter(src("/b", "Harbour")); edited != named {
+		t.Errorf("a URL edit of a named source changed the entry id: %s → %s", named, edited)
+	}
+	if named == first {
+		t.Error("an unrelated source took over another's identity")
 	}
 }

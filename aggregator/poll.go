@@ -323,6 +323,16 @@ func (p *Poller) pollSafely(ctx context.Context, t Target, st store.SourceState,
 	return p.poll(ctx, t, st, batch)
 }
 
+// sourceIdentity is what a source's entry ids are made from: its
+// configured id, else the identity it took over from the source it
+// replaced, else its URL.
+func sourceIdentity(src config.Source, st store.SourceState) string {
+	if src.ID == "" && st.Identity != "" {
+		return st.Identity
+	}
+	return src.Identity()
+}
+
 // hintsOf gathers what a response and its feed say about when to poll
 // again.
 func hintsOf(resp *fetch.Response, parsed *parse.Result) PollHints {
@@ -412,6 +422,14 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch
 		return fail(err)
 	}
 	defer func() { res.Bytes = int64(len(resp.Body)) }()
+	if resp.MovedTo != st.MovedTo {
+		if err := p.store.RecordMove(context.WithoutCancel(ctx), t.Source.URL, resp.MovedTo); err != nil {
+			p.log.Warn("record move", "source", redact.URL(t.Source.URL), "err", err)
+		} else if resp.MovedTo != "" {
+			p.log.Info("source moved for good (301/308): its entries keep their ids if the config follows it",
+				"source", redact.URL(t.Source.URL), "to", redact.URL(resp.MovedTo))
+		}
+	}
 	if resp.NotModified {
 		notice := ""
 		if st.ETag == "" && st.LastModified == "" {
@@ -520,7 +538,7 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch
 	}
 	counts, saved, err := p.store.SavePoll(context.WithoutCancel(ctx), store.Poll{
 		SourceURL:    t.Source.URL,
-		Identity:     t.Source.Identity(),
+		Identity:     sourceIdentity(t.Source, st),
 		At:           at,
 		Title:        normalize.PlainText(parsed.Feed.Title),
 		SiteURL:      normalize.CanonicalURL(parsed.Feed.Link, nil),

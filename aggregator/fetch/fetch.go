@@ -58,6 +58,25 @@ type Response struct {
 	// CacheControl, Expires and Date are the response's headers of those
 	// names: the server's word on when to ask again.
 	CacheControl, Expires, Date string
+	// MovedTo is URL when every redirect that led there was permanent
+	// (301, 308): the feed has moved for good. "" otherwise.
+	MovedTo string
+}
+
+// permanentTarget returns the URL a response came from when it was reached
+// only through permanent redirects (301, 308), else "".
+func permanentTarget(resp *http.Response) string {
+	moved := false
+	for r := resp.Request; r != nil && r.Response != nil; r = r.Response.Request {
+		if c := r.Response.StatusCode; c != http.StatusMovedPermanently && c != http.StatusPermanentRedirect {
+			return ""
+		}
+		moved = true
+	}
+	if !moved {
+		return ""
+	}
+	return resp.Request.URL.String()
 }
 
 // StatusError is an HTTP response that is neither 2xx nor 304.
@@ -200,6 +219,7 @@ func (f *Fetcher) fetchHTTP(ctx context.Context, req Request) (*Response, error)
 		CacheControl: hresp.Header.Get("Cache-Control"),
 		Expires:      hresp.Header.Get("Expires"),
 		Date:         hresp.Header.Get("Date"),
+		MovedTo:      permanentTarget(hresp),
 	}
 	switch {
 	case hresp.StatusCode == http.StatusNotModified:

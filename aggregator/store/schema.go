@@ -128,6 +128,12 @@ var migrations = []string{
 	// removed), which is what the feeds publish; url stays the canonical
 	// form, for comparing. '' (entries stored before): publish url.
 	`ALTER TABLE entries ADD COLUMN link TEXT NOT NULL DEFAULT '';`,
+
+	// 9: a source's identity, when it is not its URL (it was carried over
+	// from the source it replaced: see SyncSources), and where its feed
+	// has moved for good (the target of a 301 or 308).
+	`ALTER TABLE sources ADD COLUMN identity TEXT NOT NULL DEFAULT '';
+	ALTER TABLE sources ADD COLUMN moved_to TEXT NOT NULL DEFAULT '';`,
 }
 
 // SchemaVersion is the schema version this code migrates databases to.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -40,6 +41,11 @@ type SourceState struct {
 	URLIdentity bool
 	// Notices are what the last successful poll noticed about the feed.
 	Notices []string
+	// Identity is what entry ids are made from when it is not the URL:
+	// the identity of the source this one replaced ("" otherwise).
+	Identity string
+	// MovedTo is where the feed answered it has moved for good (301, 308).
+	MovedTo string
 }
 
 // DisplayName is the configured name, else the feed's title, else the
@@ -75,10 +81,46 @@ func (s *Store) SyncSources(ctx context.Context, sources []SourceConfig) error {
 		return fmt.Errorf("sync sources: %w", err)
 	}
 	defer tx.Rollback()
+	// The sources active until now, to recognise one replaced by a new
+	// URL: the feed moved there (301), or the config names it the same.
+	type previous struct{ url, name, identity, movedTo string }
+	var before []previous
+	rows, err := tx.QueryContext(ctx, `SELECT url, name, identity, moved_to FROM sources WHERE active = 1`)
+	if err != nil {
+		return fmt.Errorf("sync sources: %w", err)
+	}
+	for rows.Next() {
+		var p previous
+		if err := rows.Scan(&p.url, &p.name, &p.identity, &p.movedTo); err != nil {
+			rows.Close()
+			return fmt.Errorf("sync sources: %w", err)
+		}
+		before = append(before, p)
+	}
+	rows.Close()
+	configured := map[string]bool{}
+	for _, src := range sources {
+		configured[src.URL] = true
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE sources SET active = 0`); err != nil {
 		return fmt.Errorf("sync sources: %w", err)
 	}
 	for _, src := range sources {
+		var known int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sources WHERE url = ?`, src.URL).Scan(&known); err != nil {
+			return fmt.Errorf("sync source %s: %w", src.URL, err)
+		}
+		identity := ""
+		for _, p := range before {
+			if known == 0 && !configured[p.url] && (p.movedTo == src.URL || p.name != "" && p.name == src.Name) {
+				identity = cmp.Or(p.identity, p.url) // the same source under a new URL
+			}
+		}
+		if identity != "" {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO sources (url, location, identity) VALUES (?, ?, ?)`, src.URL, src.Location, identity); err != nil {
+				return fmt.Errorf("sync source %s: %w", src.URL, err)
+			}
+		}
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO sources (url, location, name, future_dates, fallback_name, active) VALUES (?, ?, ?, ?, ?, 1)
 			ON CONFLICT (url) DO UPDATE SET location = excluded.location, name = excluded.name,
@@ -96,7 +138,7 @@ func (s *Store) SyncSources(ctx context.Context, sources []SourceConfig) error {
 }
 
 const sourceColumns = `id, url, location, name, title, site_url, etag, last_modified, body_hash,
-	last_poll, last_success, last_error, failures, next_poll, url_identity, notices`
+	last_poll, last_success, last_error, failures, next_poll, url_identity, notices, identity, moved_to`
 
 func scanSource(row interface{ Scan(...any) error }) (SourceState, error) {
 	var st SourceState
@@ -104,7 +146,7 @@ func scanSource(row interface{ Scan(...any) error }) (SourceState, error) {
 	var nextPoll int64
 	var notices string
 	err := row.Scan(&st.ID, &st.URL, &st.Location, &st.Name, &st.Title, &st.SiteURL, &st.ETag,
-		&st.LastModified, &st.BodyHash, &lastPoll, &lastSuccess, &st.LastError, &st.Failures, &nextPoll, &st.URLIdentity, &notices)
+		&st.LastModified, &st.BodyHash, &lastPoll, &lastSuccess, &st.LastError, &st.Failures, &nextPoll, &st.URLIdentity, &notices, &st.Identity, &st.MovedTo)
 	if notices != "" {
 		st.Notices = strings.Split(notices, "\n")
 	}
@@ -240,6 +282,16 @@ func (s *Store) EntryCounts(ctx context.Context) (map[int64]int, error) {
 		out[id] = n
 	}
 	return out, rows.Err()
+}
+
+// RecordMove notes where a source's feed has moved for good ("" when it
+// no longer redirects), so that the config following it keeps the source's
+// identity.
+func (s *Store) RecordMove(ctx context.Context, url, movedTo string) error {
+	if _, err := s.writer.ExecContext(ctx, `UPDATE sources SET moved_to = ? WHERE url = ?`, movedTo, url); err != nil {
+		return fmt.Errorf("record move of %s: %w", url, err)
+	}
+	return nil
 }
 
 // ForgetValidators drops a source's ETag, Last-Modified and body hash, so
