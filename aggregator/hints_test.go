@@ -58,6 +58,22 @@ func unrelated(n int) []string {
 	return out
 }
 
+// salmonEnv is an env that has polled a served feed of the salmon items;
+// the feed's items may be changed.
+func salmonEnv(t *testing.T) (*env, *changingFeed, aggregator.Target) {
+	t.Helper()
+	e := newEnv(t, 5*time.Second)
+	feed := &changingFeed{}
+	feed.set(salmon...)
+	ts := httptest.NewServer(feed)
+	t.Cleanup(ts.Close)
+	src := e.sources(ts.URL + "/feed.xml")[0]
+	if r := e.poll(src); r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	return e, feed, src
+}
+
 func (e *env) rowID(title string) int64 { return e.itemByTitle(title).RowID }
 
 func (e *env) hints(id int64) []int64 {
@@ -78,15 +94,7 @@ func (e *env) hints(id int64) []int64 {
 // when many entries have come since; a restart with an empty index serves
 // the stored hints.
 func TestHintsAreStoredAndRefreshed(t *testing.T) {
-	e := newEnv(t, 5*time.Second)
-	feed := &changingFeed{}
-	feed.set(salmon...)
-	ts := httptest.NewServer(feed)
-	t.Cleanup(ts.Close)
-	src := e.sources(ts.URL + "/feed.xml")[0]
-	if r := e.poll(src); r.Err != nil {
-		t.Fatal(r.Err)
-	}
+	e, feed, src := salmonEnv(t)
 	s1, s2 := e.rowID("Salmon return to the river weir"), e.rowID("Fish ladder helps salmon past the weir")
 	if got := e.hints(s1); !slices.Equal(got, []int64{s2}) {
 		t.Fatalf("hints of s1 = %v, want [%d]", got, s2)
@@ -146,14 +154,7 @@ func TestHintsAreStoredAndRefreshed(t *testing.T) {
 // A call computes at most HintBudget entries' hints, those never computed
 // first, and says when it left some for later.
 func TestHintBudget(t *testing.T) {
-	e := newEnv(t, 5*time.Second)
-	feed := &changingFeed{}
-	feed.set(salmon...)
-	ts := httptest.NewServer(feed)
-	t.Cleanup(ts.Close)
-	if r := e.poll(e.sources(ts.URL + "/feed.xml")[0]); r.Err != nil {
-		t.Fatal(r.Err)
-	}
+	e, _, _ := salmonEnv(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	f := fetch.New(fetch.Options{Timeout: time.Second, MaxBodyBytes: 1 << 20, UserAgent: "Tributary/test", AllowPrivate: true})
 	t.Cleanup(f.Close)

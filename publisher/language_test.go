@@ -4,8 +4,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,13 +15,7 @@ import (
 // prints times in Shanghai; the feeds carry the language and their own
 // words in the content are Chinese too.
 func TestChinesePageAndTimezone(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "weir.xml")
-	if err := os.WriteFile(path, []byte(linklessFeed), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	s := newSite(t, filepath.Join(dir, "t.db"), nil)
-	s.pollPaths(path)
+	s, _ := siteOf(t, linklessFeed)
 	shanghai, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
 		t.Skip("no time zone database:", err)

@@ -3,8 +3,6 @@ package publisher_test
 import (
 	"encoding/json"
 	"encoding/xml"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -13,19 +11,13 @@ import (
 // percent-encoding kept, tracking parameters removed; the canonical form
 // is only for comparing.
 func TestOriginalLinksArePublished(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "links.xml")
 	feed := `<?xml version="1.0"?><rss version="2.0"><channel><title>Daily Notes</title>
 <item><guid isPermaLink="false">a1</guid><title>Morning note</title><description>Notes of the morning.</description>
 <link>http://Notes.example/2003/06/25.html#a080631</link><pubDate>Wed, 25 Jun 2003 08:06:31 GMT</pubDate></item>
 <item><guid isPermaLink="false">a2</guid><title>Evening note</title><description>Notes of the evening.</description>
 <link>http://notes.example/Caf%c3%a9/?utm_source=rss&amp;id=7&amp;fbclid=abc</link><pubDate>Wed, 25 Jun 2003 20:00:00 GMT</pubDate></item>
 </channel></rss>`
-	if err := os.WriteFile(path, []byte(feed), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	s := newSite(t, filepath.Join(dir, "t.db"), nil)
-	s.pollPaths(path)
+	s, _ := siteOf(t, feed)
 	want := []string{"http://notes.example/Caf%c3%a9/?id=7", "http://Notes.example/2003/06/25.html#a080631"}
 
 	_, body := s.get("/feed.atom")

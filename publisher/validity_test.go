@@ -24,18 +24,26 @@ const linklessFeed = `<?xml version="1.0" encoding="UTF-8"?>
 <pubDate>Sun, 01 Nov 2026 11:00:00 GMT</pubDate></item>
 </channel></rss>`
 
+// siteOf is a site that has polled one feed, body, written to a file in
+// the returned directory.
+func siteOf(t *testing.T, body string) (*site, string) {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "feed.xml")
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := newSite(t, filepath.Join(dir, "t.db"), nil)
+	s.pollPaths(path)
+	return s, dir
+}
+
 // The outputs follow the rules the W3C feed validator checks: no empty
 // link or href, an Atom entry without a link has content, atom:source has
 // id, title and updated; every entry names an author (its own, else its
 // source's title); the feeds carry the config's language.
 func TestOutputValidityRules(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "weir.xml")
-	if err := os.WriteFile(path, []byte(linklessFeed), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	s := newSite(t, filepath.Join(dir, "t.db"), nil)
-	s.pollPaths(path)
+	s, dir := siteOf(t, linklessFeed)
 
 	_, atomBody := s.get("/feed.atom")
 	_, rssBody := s.get("/feed.rss")
