@@ -336,7 +336,10 @@ func (ix *Index) removeSlot(slot uint32) {
 		pl := &ix.postings[t]
 		// Postings stay in the order entries were added, so the entry
 		// forgotten for being the oldest is found at once, near the front.
-		if i := slices.Index(pl.slots, slot); i >= 0 {
+		switch i := slices.Index(pl.slots, slot); {
+		case i == 0: // the oldest: drop the front, no copying (append reallocates the rest later)
+			pl.slots, pl.tfs = pl.slots[1:], pl.tfs[1:]
+		case i > 0:
 			pl.slots = slices.Delete(pl.slots, i, i+1)
 			pl.tfs = slices.Delete(pl.tfs, i, i+1)
 		}
