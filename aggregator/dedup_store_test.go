@@ -49,3 +49,30 @@ func TestDuplicateKeysAreStoredAndBackfilled(t *testing.T) {
 		t.Errorf("poll b: %+v, want its entry recognised as a copy", r)
 	}
 }
+
+// With the duplicate filter loaded, a copy is still found (the filter only
+// spares queries for entries that share nothing), both for a story stored
+// before the filter was loaded and one stored after.
+func TestDuplicateFilterKeepsCopies(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	a := e.sources(serveBody(t, rssOf(`<item><guid>a1</guid><title>Ladder</title><link>https://a.example/ladder</link><description>`+ladderStory+`</description></item>`)))[0]
+	if r := e.poll(a); r.Counts.New != 1 {
+		t.Fatalf("poll a: %+v", r)
+	}
+	if err := e.poller.LoadDupFilter(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Set(e.clock.Now().Add(time.Hour))
+	copied := "By Sam Reed. " + ladderStory[:strings.LastIndex(ladderStory, " Volunteers")] + " Source: River Times"
+	b := e.sources(serveBody(t, rssOf(
+		`<item><guid>b1</guid><title>Salmon climb</title><link>https://b.example/88</link><description>`+copied+`</description></item>`,
+		`<item><guid>b2</guid><title>Kayaks</title><link>https://b.example/89</link><description>Three gentle kayak routes for beginners on calm water, with parking nearby.</description></item>`)))[0]
+	if r := e.poll(b); r.Counts.Duplicates != 1 || r.Counts.New != 2 {
+		t.Errorf("poll b: %+v, want the copy recognised with the filter loaded", r)
+	}
+	e.clock.Set(e.clock.Now().Add(time.Hour))
+	c := e.sources(serveBody(t, rssOf(`<item><guid>c1</guid><title>Kayak routes</title><link>https://c.example/1</link><description>Three gentle kayak routes for beginners on calm water, with parking nearby.</description></item>`)))[0]
+	if r := e.poll(c); r.Counts.Duplicates != 1 {
+		t.Errorf("poll c: %+v, want a copy of the entry stored after the filter was loaded", r)
+	}
+}

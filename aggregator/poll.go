@@ -86,6 +86,9 @@ type Poller struct {
 	// so that two sources carrying one story at once do not both keep it.
 	saveMu      sync.Mutex
 	dedupWindow time.Duration
+	// dupFilter spares the candidate query for entries that share nothing
+	// with any stored entry; nil without cross-source de-duplication.
+	dupFilter *dedup.Filter
 
 	related *related.Index
 	// relatedLoaded is false while LoadRelated fills the index: until it
@@ -152,6 +155,9 @@ func NewPoller(st *store.Store, f *fetch.Fetcher, opts PollerOptions) *Poller {
 		parse:      parse.Parse,
 	}
 	p.relatedLoaded.Store(true) // nothing to load until LoadRelated says so
+	if opts.DedupWindow > 0 {
+		p.dupFilter = dedup.NewFilter(opts.DedupWindow)
+	}
 	return p
 }
 
@@ -164,6 +170,24 @@ func relatedIndex(opts PollerOptions) *related.Index {
 		size = DefaultRelatedEntries
 	}
 	return related.New(related.Config{Window: opts.RelatedWindow, MaxEntries: size})
+}
+
+// LoadDupFilter fills the filter that spares the duplicate query with the
+// keys and URLs of the last dedup window's entries; until it is done every
+// new entry is queried. It may run while polls add entries.
+func (p *Poller) LoadDupFilter(ctx context.Context) error {
+	if p.dupFilter == nil {
+		return nil
+	}
+	since := p.now().Add(-p.dedupWindow)
+	err := p.store.EachDedupKeySince(ctx, since,
+		func(k uint32) { p.dupFilter.AddKey(k, since) },
+		func(u string) { p.dupFilter.AddURL(u, since) })
+	if err != nil {
+		return err
+	}
+	p.dupFilter.MarkReady(since)
+	return nil
 }
 
 // OnPoll sets a function called with the result of every poll (not of
@@ -524,6 +548,9 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch
 		if dedup.MatchableURL(e.URL) {
 			q.URL = e.URL
 		}
+		if p.dupFilter != nil && !p.dupFilter.MayMatch(q.URL, q.Keys, min(dedup.MinSharedKeys, len(q.Keys))) {
+			continue // certainly no candidate
+		}
 		cands, err := p.store.DupCandidates(context.WithoutCancel(ctx), q)
 		if err != nil {
 			readErr = err
@@ -555,6 +582,12 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch
 	}
 	for _, s := range saved {
 		e := &entries[s.Index]
+		if p.dupFilter != nil {
+			for _, k := range e.DedupKeys {
+				p.dupFilter.AddKey(k, at)
+			}
+			p.dupFilter.AddURL(e.URL, at)
+		}
 		if p.related != nil {
 			p.related.AddPrepared(prepared[s.Index].WithID(s.RowID, e.DuplicateOf))
 		}

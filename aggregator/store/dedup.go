@@ -167,3 +167,38 @@ func (s *Store) AddDedupKeys(ctx context.Context, keys map[int64][]uint32) error
 	}
 	return nil
 }
+
+// EachDedupKeySince calls key with the duplicate keys, and url with the
+// URLs, of the entries first seen at or after since (for dedup.Filter).
+func (s *Store) EachDedupKeySince(ctx context.Context, since time.Time, key func(uint32), url func(string)) error {
+	rows, err := s.reader.QueryContext(ctx, `
+		SELECT k.key FROM dedup_keys k JOIN entries e ON e.id = k.entry_id WHERE e.first_seen >= ?`, since.Unix())
+	if err != nil {
+		return fmt.Errorf("duplicate keys: %w", err)
+	}
+	for rows.Next() {
+		var k int64
+		if err := rows.Scan(&k); err != nil {
+			rows.Close()
+			return fmt.Errorf("duplicate keys: %w", err)
+		}
+		key(uint32(k))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("duplicate keys: %w", err)
+	}
+	rows, err = s.reader.QueryContext(ctx, `SELECT url FROM entries WHERE first_seen >= ? AND url <> ''`, since.Unix())
+	if err != nil {
+		return fmt.Errorf("entry URLs: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			return fmt.Errorf("entry URLs: %w", err)
+		}
+		url(u)
+	}
+	return rows.Err()
+}

@@ -115,6 +115,9 @@ func serve(path string, cfg *config.Config, ov overrides, log *slog.Logger) erro
 	loading := p.poller.StartLoadingRelated(loadCtx)
 	go func() {
 		defer close(loaded)
+		if err := p.poller.LoadDupFilter(loadCtx); err != nil && loadCtx.Err() == nil {
+			log.Error("load the duplicate filter", "err", err)
+		}
 		if err := <-loading; err != nil {
 			if loadCtx.Err() == nil {
 				log.Error("load related entries", "err", err)

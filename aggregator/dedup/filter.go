@@ -1,0 +1,121 @@
+package dedup
+
+import (
+	"hash/maphash"
+	"sync"
+	"time"
+)
+
+// Filter remembers, in a fixed amount of memory, the duplicate keys and
+// URLs of the entries stored in the last window or two, so that a new
+// entry that shares none of them with any stored entry can skip the
+// candidate query: most new entries are no copy of anything. It is two
+// Bloom filters, the current window's and the one before, so it has no
+// false negatives: it only ever says "maybe" for a key it was given, and a
+// "maybe" is decided by the query and the exact check as before.
+type Filter struct {
+	mu      sync.Mutex
+	seed    maphash.Seed
+	window  time.Duration
+	start   time.Time // of the current generation
+	current []uint64
+	prev    []uint64
+	ready   bool
+}
+
+// Filter sizes: 2^23 bits (1 MiB) per generation and 4 probes: about 2%
+// false positives at a million keys in a window.
+const (
+	filterBits   = 1 << 23
+	filterProbes = 4
+)
+
+// NewFilter returns an empty Filter for the given dedup window. It says
+// "maybe" to everything until MarkReady (the stored keys are loaded).
+func NewFilter(window time.Duration) *Filter {
+	return &Filter{seed: maphash.MakeSeed(), window: window,
+		current: make([]uint64, filterBits/64), prev: make([]uint64, filterBits/64)}
+}
+
+// MarkReady says the filter holds every key stored since start: from now
+// on its "no" is to be trusted.
+func (f *Filter) MarkReady(start time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.start, f.ready = start, true
+}
+
+// AddKey and AddURL remember an entry stored at time at.
+func (f *Filter) AddKey(key uint32, at time.Time) {
+	var b [4]byte
+	b[0], b[1], b[2], b[3] = byte(key), byte(key>>8), byte(key>>16), byte(key>>24)
+	f.add(maphash.Bytes(f.seed, b[:]), at)
+}
+
+func (f *Filter) AddURL(url string, at time.Time) {
+	if url != "" {
+		f.add(maphash.String(f.seed, "u"+url), at)
+	}
+}
+
+func (f *Filter) add(h uint64, at time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.rotate(at)
+	set(f.current, h)
+}
+
+// rotate starts a new generation when the current one is a window old:
+// what was added two windows ago is forgotten.
+func (f *Filter) rotate(now time.Time) {
+	if !f.ready || now.Sub(f.start) < f.window {
+		return
+	}
+	f.prev, f.current = f.current, f.prev
+	clear(f.current)
+	f.start = now
+}
+
+// MayMatch reports whether a stored entry may have url (when not "") or at
+// least minShared of keys; false is certain.
+func (f *Filter) MayMatch(url string, keys []uint32, minShared int) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.ready {
+		return true
+	}
+	if url != "" && f.has(maphash.String(f.seed, "u"+url)) {
+		return true
+	}
+	shared := 0
+	var b [4]byte
+	for _, key := range keys {
+		b[0], b[1], b[2], b[3] = byte(key), byte(key>>8), byte(key>>16), byte(key>>24)
+		if f.has(maphash.Bytes(f.seed, b[:])) {
+			if shared++; shared >= minShared {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (f *Filter) has(h uint64) bool { return test(f.current, h) || test(f.prev, h) }
+
+// The probes are double hashing of h's two halves.
+func set(bits []uint64, h uint64) {
+	for i := uint64(0); i < filterProbes; i++ {
+		p := (h + i*(h>>32|1)) % filterBits
+		bits[p/64] |= 1 << (p % 64)
+	}
+}
+
+func test(bits []uint64, h uint64) bool {
+	for i := uint64(0); i < filterProbes; i++ {
+		p := (h + i*(h>>32|1)) % filterBits
+		if bits[p/64]&(1<<(p%64)) == 0 {
+			return false
+		}
+	}
+	return true
+}
