@@ -27,11 +27,8 @@ func (s *Server) serveOPML(w http.ResponseWriter, r *http.Request) {
 		}
 		subs = append(subs, opml.Subscription{Title: src.DisplayName(), FeedURL: feed, SiteURL: redact.Public(src.SiteURL)})
 	}
-	s.mu.Lock()
-	title := s.settings.Title
-	s.mu.Unlock()
 	var buf bytes.Buffer
-	if err := opml.Write(&buf, title+": sources", subs); err != nil {
+	if err := opml.Write(&buf, s.currentSettings().Title+": sources", subs); err != nil {
 		s.log.Error("sources.opml", "err", err)
 		http.Error(w, "unavailable", http.StatusInternalServerError)
 		return

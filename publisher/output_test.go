@@ -215,12 +215,14 @@ func TestAtomValidatesAgainstRFC4287Schema(t *testing.T) {
 		t.Skip("jing is not installed (Debian package jing; .ci/run installs it)")
 	}
 	s := newSite(t, filepath.Join(t.TempDir(), "t.db"), exampleFeeds)
-	out := filepath.Join(t.TempDir(), "feed.atom")
-	if err := os.WriteFile(out, s.body("/feed.atom"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if msg, err := exec.Command(jing, "-c", schema, out).CombinedOutput(); err != nil {
-		t.Errorf("jing -c atom.rnc: %v\n%s", err, msg)
+	for _, path := range []string{"/feed.atom", "/sources.atom"} {
+		out := filepath.Join(t.TempDir(), "out.atom")
+		if err := os.WriteFile(out, s.body(path), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if msg, err := exec.Command(jing, "-c", schema, out).CombinedOutput(); err != nil {
+			t.Errorf("%s: jing -c atom.rnc: %v\n%s", path, err, msg)
+		}
 	}
 }
 

@@ -460,6 +460,13 @@ type renderCall struct {
 
 var errBadCursor = errors.New("bad page cursor")
 
+// currentSettings returns the settings in force (a reload may change them).
+func (s *Server) currentSettings() Settings {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.settings
+}
+
 // olderPage renders a page of older entries: not cached (readers ask for
 // them rarely, and their number is unbounded).
 func (s *Server) olderPage(ctx context.Context, format, category, before string) (*rendered, error) {
@@ -467,10 +474,7 @@ func (s *Server) olderPage(ctx context.Context, format, category, before string)
 	if err != nil {
 		return nil, errBadCursor
 	}
-	s.mu.Lock()
-	set := s.settings
-	s.mu.Unlock()
-	out, err := s.renderPage(ctx, s.now(), set, format, category, c)
+	out, err := s.renderPage(ctx, s.now(), s.currentSettings(), format, category, c)
 	if err != nil {
 		s.log.Error("render", "format", format, "category", category, "before", before, "err", err)
 		return nil, err

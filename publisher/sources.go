@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
-	"io"
 	"net/http"
 
 	"github.com/gorilla/feeds"
@@ -50,9 +49,7 @@ func (s *Server) sourcesSummary(r *http.Request) (*sourcesSummary, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	set := s.settings
-	s.mu.Unlock()
+	set := s.currentSettings()
 	sum := &sourcesSummary{Total: len(report), ReloadRefused: s.reloadRefusal(), Sources: report,
 		Lang: set.Language, Title: set.Title, Base: set.BaseURL}
 	for _, src := range report {
@@ -97,7 +94,7 @@ func (s *Server) serveSources(w http.ResponseWriter, r *http.Request, asJSON boo
 
 // serveSourceEvents serves /sources.atom: an entry when a source starts
 // failing, recovers or is gone, so that an operator can follow the daemon
-// in a feed reader. Errors are shown as the sources page shows them.
+// in a feed reader. It is written with the same Atom types as the feeds.
 func (s *Server) serveSourceEvents(w http.ResponseWriter, r *http.Request) {
 	events, err := s.store.SourceEvents(r.Context(), 100)
 	if err != nil {
@@ -105,16 +102,10 @@ func (s *Server) serveSourceEvents(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
 		return
 	}
-	s.mu.Lock()
-	set := s.settings
-	s.mu.Unlock()
-	feed := &feeds.Feed{
-		Title:   set.Title + ": sources",
-		Link:    &feeds.Link{Href: set.BaseURL + "sources"},
-		Id:      set.BaseURL + "sources.atom",
-		Author:  &feeds.Author{Name: set.Title},
-		Updated: s.started,
-	}
+	set := s.currentSettings()
+	page := set.BaseURL + "sources"
+	updated := s.started
+	var entries []*atomEntry
 	for _, ev := range events {
 		name := ev.Source.DisplayName()
 		var title, text string
@@ -128,19 +119,28 @@ func (s *Server) serveSourceEvents(w http.ResponseWriter, r *http.Request) {
 		default:
 			continue
 		}
-		if ev.At.After(feed.Updated) {
-			feed.Updated = ev.At
+		if ev.At.After(updated) {
+			updated = ev.At
 		}
-		feed.Items = append(feed.Items, &feeds.Item{
-			Id:          fmt.Sprintf("%ssources#event-%d", set.BaseURL, ev.ID),
-			Title:       title,
-			Link:        &feeds.Link{Href: set.BaseURL + "sources"},
-			Description: text,
-			Created:     ev.At,
-			Updated:     ev.At,
+		entries = append(entries, &atomEntry{
+			AtomEntry: feeds.AtomEntry{
+				Title: title, Id: fmt.Sprintf("%s#event-%d", page, ev.ID),
+				Updated: atomTime(ev.At), Published: atomTime(ev.At),
+				Content: &feeds.AtomContent{Content: text, Type: "text"},
+			},
+			Links: []atomLink{{Href: page, Rel: "alternate", Type: "text/html"}},
 		})
 	}
-	atom, err := feed.ToAtom()
+	body, err := marshalXML(atomFeed{
+		AtomFeed: feeds.AtomFeed{Xmlns: atomNS, Title: set.Title + ": sources", Id: page + ".atom", Updated: atomTime(updated),
+			Author: &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: set.Title}}},
+		Links: []atomLink{
+			{Href: page + ".atom", Rel: "self", Type: "application/atom+xml"},
+			{Href: page, Rel: "alternate", Type: "text/html"},
+		},
+		Entries: entries,
+		Lang:    set.Language,
+	})
 	if err != nil {
 		s.log.Error("sources.atom", "err", err)
 		http.Error(w, "unavailable", http.StatusInternalServerError)
@@ -148,5 +148,5 @@ func (s *Server) serveSourceEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	io.WriteString(w, atom)
+	w.Write(body)
 }

@@ -165,7 +165,7 @@ func TestSourceEventsFeed(t *testing.T) {
 		Entries []struct {
 			Title   string `xml:"title"`
 			ID      string `xml:"id"`
-			Summary string `xml:"summary"`
+			Summary string `xml:"content"`
 		} `xml:"entry"`
 	}
 	if err := xml.Unmarshal(rec.Body.Bytes(), &feed); err != nil {
