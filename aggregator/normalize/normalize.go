@@ -384,10 +384,27 @@ func fuller(content, summary string) string {
 	if content == "" || summary == "" {
 		return firstNonEmpty(content, summary)
 	}
-	if len(PlainText(summary)) > len(PlainText(content)) {
+	if textBytes(summary) > textBytes(content) {
 		return summary
 	}
 	return content
+}
+
+// textBytes counts the bytes of fragment outside tags: enough to tell the
+// fuller of two texts without tokenising both (it runs for every item).
+func textBytes(fragment string) int {
+	n, inTag := 0, false
+	for i := 0; i < len(fragment); i++ {
+		switch c := fragment[i]; {
+		case c == '<':
+			inTag = true
+		case c == '>' && inTag:
+			inTag = false
+		case !inTag && c != ' ' && c != '\n' && c != '\t' && c != '\r':
+			n++
+		}
+	}
+	return n
 }
 
 func hashOf(parts ...string) string {

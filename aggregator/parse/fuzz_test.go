@@ -67,6 +67,11 @@ func FuzzFixReferences(f *testing.F) {
 // valid UTF-8, links only to http(s), and carries no script.
 func FuzzParse(f *testing.F) {
 	addFeedSeeds(f, func(b []byte) { f.Add(b) })
+	// What the lenient readers repair: JSON Feed field types, a feed in an
+	// XHTML page, RSS 1.0 without its namespace slash, titles in <…>.
+	f.Add([]byte(`{"version":"https://jsonfeed.org/version/1.1","title":"T","items":{"id":7,"title":"<i> und <b>","tags":"x","author":"Ann","authors":{"name":"Bo"}}}`))
+	f.Add([]byte(`<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body><a:feed xmlns:a="http://www.w3.org/2005/Atom"><a:title>T</a:title><a:entry><a:title>E</a:title><a:id>1</a:id></a:entry></a:feed></body></html>`))
+	f.Add([]byte(`<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0"><item rdf:about="http://a.example/#1"><title>Avoid &lt;Cognitive Complexity&gt;</title><link>http://a.example/#1</link></item><item rdf:about="http://a.example/#2"><title>B</title><link>http://a.example/#2</link></item></rdf:RDF>`))
 	n := normalize.New()
 	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, body []byte) {
@@ -81,8 +86,10 @@ func FuzzParse(f *testing.F) {
 					t.Errorf("invalid UTF-8 in an entry: %q", s)
 				}
 			}
-			if e.URL != "" && !strings.HasPrefix(e.URL, "http://") && !strings.HasPrefix(e.URL, "https://") {
-				t.Errorf("entry links to %q", e.URL)
+			for _, u := range []string{e.URL, e.Link} {
+				if u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+					t.Errorf("entry links to %q", u)
+				}
 			}
 			if strings.Contains(strings.ToLower(e.ContentHTML), "<script") {
 				t.Errorf("script survived in %q", e.ContentHTML)

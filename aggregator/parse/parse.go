@@ -7,6 +7,7 @@ package parse
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -37,14 +38,19 @@ func Parse(body []byte, contentType, encodingOverride string) (*Result, error) {
 	if isXML(text) {
 		text = retypeAtomText(text)
 		text = fixRSS1Namespace(text)
-	} else {
-		text = lenientJSON(text)
 	}
 	p := gofeed.NewParser()
 	// The image scan of item content costs a third of the parse time and
 	// gives nothing we use.
 	p.RSSTranslator = &rssTranslator{gofeed.DefaultRSSTranslator{DisableContentImageScan: true}}
 	feed, err := p.Parse(bytes.NewReader(text))
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) && len(text) <= maxJSONRepair {
+		// A JSON Feed with a field of the wrong type: repaired and read
+		// again (only then, and only for a feed of bounded size: the
+		// repair holds the whole document as generic values).
+		feed, err = p.Parse(bytes.NewReader(lenientJSON(text)))
+	}
 	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 		// A feed inside another document (an Atom feed in an XHTML
 		// page): parse the feed element alone.
@@ -74,6 +80,9 @@ func fixRSS1Namespace(text []byte) []byte {
 	}
 	return rss1Namespace.ReplaceAll(text, []byte("${1}http://purl.org/rss/1.0/${2}"))
 }
+
+// maxJSONRepair is the largest JSON Feed whose field types are repaired.
+const maxJSONRepair = 1 << 20
 
 // embeddedFeed returns the first Atom <feed>, RSS <rss> or RDF <rdf:RDF>
 // element of an XML document whose root is something else, as a document
@@ -108,7 +117,7 @@ func embeddedFeed(text []byte) []byte {
 			inner := append([]byte(nil), text[start:dec.InputOffset()]...)
 			// Namespaces declared above the feed element are lost with it;
 			// the Atom one matters and is restated.
-			if t.Name.Local == "feed" && !bytes.Contains(inner[:bytes.IndexByte(inner, '>')+1], []byte("xmlns")) {
+			if bytes.HasPrefix(inner, []byte("<feed")) && !bytes.Contains(inner[:bytes.IndexByte(inner, '>')+1], []byte("xmlns")) {
 				inner = append([]byte(`<feed xmlns="http://www.w3.org/2005/Atom"`), inner[len("<feed"):]...)
 			}
 			return inner
