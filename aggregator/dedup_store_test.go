@@ -1,6 +1,7 @@
 package aggregator_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"strings"
@@ -14,12 +15,16 @@ const ladderStory = `The river authority said on Tuesday that the new fish ladde
 
 // The duplicate index is on disk: a copy from another source is found
 // through the keys stored with the original, and a database written before
-// keys were kept gets them once, when the indexes are loaded.
+// keys were kept, or whose sketches were made another way, gets them made
+// again once, when the indexes are loaded.
 func TestDuplicateKeysAreStoredAndBackfilled(t *testing.T) {
 	e := newEnv(t, 5*time.Second)
 	a := e.sources(serveBody(t, rssOf(`<item><guid>a1</guid><title>Ladder</title><link>https://a.example/ladder</link><description>`+ladderStory+`</description></item>`)))[0]
 	if r := e.poll(a); r.Counts.New != 1 {
 		t.Fatalf("poll a: %+v", r)
+	}
+	if err := e.poller.LoadIndexes(context.Background()); err != nil {
+		t.Fatal(err)
 	}
 	db, err := sql.Open("sqlite", e.dbPath+"?_pragma=busy_timeout(5000)")
 	if err != nil {
@@ -27,20 +32,25 @@ func TestDuplicateKeysAreStoredAndBackfilled(t *testing.T) {
 	}
 	defer db.Close()
 	var keys int
+	var sketch []byte
 	db.QueryRow(`SELECT count(*) FROM dedup_keys`).Scan(&keys)
-	if keys == 0 {
-		t.Fatal("no duplicate keys stored with the entry")
+	db.QueryRow(`SELECT fingerprint FROM entries`).Scan(&sketch)
+	if keys == 0 || len(sketch) == 0 {
+		t.Fatalf("%d duplicate keys and a sketch of %d bytes stored with the entry", keys, len(sketch))
 	}
-	// As written by a version that kept no keys.
-	if _, err := db.Exec(`DELETE FROM dedup_keys; DELETE FROM meta WHERE key = 'dedup_keys'`); err != nil {
+	// As written by a version that kept no keys and made sketches
+	// otherwise.
+	if _, err := db.Exec(`DELETE FROM dedup_keys; UPDATE entries SET fingerprint = x'0501000000'; DELETE FROM meta WHERE key = 'dedup_version'`); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.poller.LoadIndexes(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	var again []byte
 	db.QueryRow(`SELECT count(*) FROM dedup_keys`).Scan(&keys)
-	if keys == 0 {
-		t.Fatal("keys were not added back when the indexes were loaded")
+	db.QueryRow(`SELECT fingerprint FROM entries`).Scan(&again)
+	if keys == 0 || !bytes.Equal(again, sketch) {
+		t.Fatalf("after loading the indexes: %d keys, sketch made again %v", keys, bytes.Equal(again, sketch))
 	}
 	e.clock.Set(e.clock.Now().Add(time.Hour))
 	copied := "By Sam Reed. " + ladderStory[:strings.LastIndex(ladderStory, " Volunteers")] + " Source: River Times"

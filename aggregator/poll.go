@@ -15,6 +15,7 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -203,10 +204,11 @@ func (p *Poller) LoadIndexes(ctx context.Context) error {
 }
 
 // PrepareDuplicates readies the duplicate index, which lives in the store:
-// a database written before it did gets the keys of its last dedup
-// window's entries, once. Call it before polling.
+// a database written before it did, or whose sketches were made another
+// way, gets the sketches and keys of its last dedup window's entries made
+// again, once. Call it before polling.
 func (p *Poller) PrepareDuplicates(ctx context.Context) error {
-	return p.addMissingDedupKeys(ctx)
+	return p.resketchDuplicates(ctx)
 }
 
 // LoadRelated fills the related-entries index from the store with the
@@ -246,32 +248,35 @@ func (p *Poller) loadRelated(ctx context.Context) error {
 	return err
 }
 
-// addMissingDedupKeys gives the entries of the last dedup window their
-// duplicate keys, when the database was written before keys were kept.
-func (p *Poller) addMissingDedupKeys(ctx context.Context) error {
-	const done = "dedup_keys"
-	if v, err := p.store.Meta(ctx, done); err != nil || v == "1" {
+// dedupVersion names how stored sketches and keys are made; a database
+// whose meta dedup_version differs has those of its last dedup window made
+// again, once. 2: six-character shingles for Chinese and Japanese.
+const dedupVersion = "2"
+
+// resketchDuplicates makes the sketches and keys of the last dedup
+// window's entries again when the database has none (written before they
+// were kept) or ones made another way.
+func (p *Poller) resketchDuplicates(ctx context.Context) error {
+	const done = "dedup_version"
+	if v, err := p.store.Meta(ctx, done); err != nil || v == dedupVersion {
 		return err
 	}
-	recent, err := p.store.FirstSeenSince(ctx, p.now().Add(-p.dedupWindow))
+	n, err := p.store.Resketch(ctx, p.now().Add(-p.dedupWindow), func(text string) ([]byte, []uint32) {
+		s, ok := dedup.NewSketch(text)
+		if !ok {
+			return nil, nil
+		}
+		b, _ := s.MarshalBinary()
+		keys, _ := dedup.Keys(s, nil)
+		return b, keys
+	})
 	if err != nil {
 		return err
 	}
-	keys := map[int64][]uint32{}
-	for _, r := range recent {
-		var s dedup.Sketch
-		if len(r.Sketch) == 0 {
-			continue
-		}
-		if err := s.UnmarshalBinary(r.Sketch); err != nil {
-			return fmt.Errorf("entry %d: %w", r.RowID, err)
-		}
-		keys[r.RowID] = dedup.Keys(s)
+	if n > 0 {
+		p.log.Info("duplicate sketches made again", "entries", n, "version", dedupVersion)
 	}
-	if err := p.store.AddDedupKeys(ctx, keys); err != nil {
-		return err
-	}
-	return p.store.SetMeta(ctx, done, "1")
+	return p.store.SetMeta(ctx, done, dedupVersion)
 }
 
 // Poll polls one source now, whatever its back-off, and records the outcome.
@@ -540,15 +545,22 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch
 	since := at.Add(-p.dedupWindow)
 	for i := range entries {
 		e := &entries[i]
-		if _, seen := stored[e.Key]; !work[i] || seen || p.dedupWindow <= 0 {
+		if !work[i] {
+			continue
+		}
+		// Keys are chosen here, one entry after another, since which keys
+		// are crowded depends on the entries saved before.
+		var crowded []uint32
+		e.DedupKeys, crowded = dedup.Keys(sketches[i], p.crowded)
+		if _, seen := stored[e.Key]; seen || p.dedupWindow <= 0 {
 			continue
 		}
 		doc := dedup.Doc{Source: st.ID, URL: e.URL, Sketch: sketches[i]}
-		q := store.DupQuery{SourceID: st.ID, Keys: e.DedupKeys, Since: since}
+		q := store.DupQuery{SourceID: st.ID, Keys: e.DedupKeys, Crowded: crowded, Since: since}
 		if dedup.MatchableURL(e.URL) {
 			q.URL = e.URL
 		}
-		if p.dupFilter != nil && !p.dupFilter.MayMatch(q.URL, q.Keys, min(dedup.MinSharedKeys, len(q.Keys))) {
+		if p.dupFilter != nil && !p.dupFilter.MayMatch(q.URL, slices.Concat(q.Keys, q.Crowded), min(dedup.MinSharedKeys, len(q.Keys)+len(q.Crowded))) {
 			continue // certainly no candidate
 		}
 		cands, err := p.store.DupCandidates(context.WithoutCancel(ctx), q)
@@ -623,7 +635,7 @@ func slugs(cats []entry.Category) []string {
 }
 
 // sketch computes the text sketch of each entry with work[i] set, for
-// duplicate detection, and stores it encoded in the entry with its keys.
+// duplicate detection, and stores it encoded in the entry.
 func sketch(entries []entry.Entry, work []bool) []dedup.Sketch {
 	out := make([]dedup.Sketch, len(entries))
 	for i := range entries {
@@ -633,7 +645,6 @@ func sketch(entries []entry.Entry, work []bool) []dedup.Sketch {
 		if s, ok := dedup.NewSketch(entries[i].ContentText); ok {
 			out[i] = s
 			entries[i].Sketch, _ = s.MarshalBinary()
-			entries[i].DedupKeys = dedup.Keys(s)
 		}
 	}
 	return out
@@ -729,6 +740,12 @@ func (p *Poller) PruneTombstones(ctx context.Context, retention time.Duration) (
 }
 
 // forget removes deleted entries from the indexes.
+// crowded reports whether many entries of the dedup window chose a
+// duplicate key (see dedup.CrowdedKey); without a filter, none is.
+func (p *Poller) crowded(key uint32) bool {
+	return p.dupFilter != nil && p.dupFilter.Crowded(key)
+}
+
 func (p *Poller) forget(ids []int64) {
 	for _, id := range ids {
 		if p.related != nil {

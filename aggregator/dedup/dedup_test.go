@@ -103,7 +103,7 @@ func TestDecide(t *testing.T) {
 // Chinese entry with which it shares one common phrase. The sketches
 // propose the pair; the exact check on the texts refuses it.
 func TestShortEntryIsNotACopyOfALongUnrelatedOne(t *testing.T) {
-	// ~1,170 characters of Chinese, every 4-character shingle its own.
+	// ~1,170 characters of Chinese, every 6-character shingle its own.
 	pool := []rune("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可而子也能年下过说发部民其务业")
 	r := rand.New(rand.NewPCG(7, 7))
 	var b strings.Builder

@@ -141,6 +141,7 @@ type storeIndex struct {
 	sources [3]int64 // row ids of sources 1 and 2
 	at      time.Time
 	article map[int64]int // row id → index of the text it was made from
+	filter  *dedup.Filter // counts the stored keys, as the poller does, so that crowded keys are passed over
 }
 
 func newStoreIndex(tb testing.TB, at time.Time) *storeIndex {
@@ -149,7 +150,8 @@ func newStoreIndex(tb testing.TB, at time.Time) *storeIndex {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
-	x := &storeIndex{tb: tb, st: st, at: at, article: map[int64]int{}}
+	x := &storeIndex{tb: tb, st: st, at: at, article: map[int64]int{}, filter: dedup.NewFilter(7 * 24 * time.Hour)}
+	x.filter.MarkReady(at)
 	ctx := context.Background()
 	if err := st.SyncSources(ctx, []store.SourceConfig{{URL: "https://one.example/feed"}, {URL: "https://two.example/feed"}}); err != nil {
 		tb.Fatal(err)
@@ -171,7 +173,10 @@ func (x *storeIndex) add(texts []string, refs []int) {
 		e := entry.Entry{Key: fmt.Sprintf("guid:%d", i), Title: "t", ContentText: text, Hash: fmt.Sprint(i)}
 		if s, ok := dedup.NewSketch(text); ok {
 			e.Sketch, _ = s.MarshalBinary()
-			e.DedupKeys = dedup.Keys(s)
+			e.DedupKeys, _ = dedup.Keys(s, x.filter.Crowded)
+			for _, k := range e.DedupKeys {
+				x.filter.AddKey(k, x.at)
+			}
 		}
 		entries = append(entries, e)
 	}
@@ -189,7 +194,8 @@ func (x *storeIndex) add(texts []string, refs []int) {
 func (x *storeIndex) find(text string) (int, bool) {
 	ctx := context.Background()
 	s, _ := dedup.NewSketch(text)
-	cands, err := x.st.DupCandidates(ctx, store.DupQuery{SourceID: x.sources[2], Keys: dedup.Keys(s), Since: x.at.Add(-7 * 24 * time.Hour)})
+	keys, crowded := dedup.Keys(s, x.filter.Crowded)
+	cands, err := x.st.DupCandidates(ctx, store.DupQuery{SourceID: x.sources[2], Keys: keys, Crowded: crowded, Since: x.at.Add(-7 * 24 * time.Hour)})
 	if err != nil {
 		x.tb.Fatal(err)
 	}

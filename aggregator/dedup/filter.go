@@ -13,6 +13,10 @@ import (
 // Bloom filters, the current window's and the one before, so it has no
 // false negatives: it only ever says "maybe" for a key it was given, and a
 // "maybe" is decided by the query and the exact check as before.
+//
+// It also counts, approximately, how many entries chose each key (two
+// count-min sketches, by the same generations), so that Keys can pass over
+// crowded keys: see CrowdedKey.
 type Filter struct {
 	mu      sync.Mutex
 	seed    maphash.Seed
@@ -20,6 +24,7 @@ type Filter struct {
 	start   time.Time // of the current generation
 	current []uint64
 	prev    []uint64
+	counts  [2]counts // the current generation's, the previous one's
 	ready   bool
 }
 
@@ -34,7 +39,8 @@ const (
 // "maybe" to everything until MarkReady (the stored keys are loaded).
 func NewFilter(window time.Duration) *Filter {
 	return &Filter{seed: maphash.MakeSeed(), window: window,
-		current: make([]uint64, filterBits/64), prev: make([]uint64, filterBits/64)}
+		current: make([]uint64, filterBits/64), prev: make([]uint64, filterBits/64),
+		counts: [2]counts{newCounts(), newCounts()}}
 }
 
 // MarkReady says the filter holds every key stored since start: from now
@@ -47,22 +53,38 @@ func (f *Filter) MarkReady(start time.Time) {
 
 // AddKey and AddURL remember an entry stored at time at.
 func (f *Filter) AddKey(key uint32, at time.Time) {
-	var b [4]byte
-	b[0], b[1], b[2], b[3] = byte(key), byte(key>>8), byte(key>>16), byte(key>>24)
-	f.add(maphash.Bytes(f.seed, b[:]), at)
-}
-
-func (f *Filter) AddURL(url string, at time.Time) {
-	if url != "" {
-		f.add(maphash.String(f.seed, "u"+url), at)
-	}
-}
-
-func (f *Filter) add(h uint64, at time.Time) {
+	h := f.keyHash(key)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.rotate(at)
 	set(f.current, h)
+	f.counts[0].add(h)
+}
+
+// Crowded reports whether about CrowdedKey or more entries of the last
+// window or two chose key. It may say so of a few keys that fewer chose,
+// never the other way round; until the filter is ready it says no.
+func (f *Filter) Crowded(key uint32) bool {
+	h := f.keyHash(key)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.ready && int(f.counts[0].get(h))+int(f.counts[1].get(h)) >= CrowdedKey
+}
+
+func (f *Filter) keyHash(key uint32) uint64 {
+	var b [4]byte
+	b[0], b[1], b[2], b[3] = byte(key), byte(key>>8), byte(key>>16), byte(key>>24)
+	return maphash.Bytes(f.seed, b[:])
+}
+
+func (f *Filter) AddURL(url string, at time.Time) {
+	if url != "" {
+		h := maphash.String(f.seed, "u"+url)
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.rotate(at)
+		set(f.current, h)
+	}
 }
 
 // rotate starts a new generation when the current one is a window old:
@@ -73,6 +95,8 @@ func (f *Filter) rotate(now time.Time) {
 	}
 	f.prev, f.current = f.current, f.prev
 	clear(f.current)
+	f.counts[1], f.counts[0] = f.counts[0], f.counts[1]
+	clear(f.counts[0])
 	f.start = now
 }
 
@@ -88,10 +112,8 @@ func (f *Filter) MayMatch(url string, keys []uint32, minShared int) bool {
 		return true
 	}
 	shared := 0
-	var b [4]byte
 	for _, key := range keys {
-		b[0], b[1], b[2], b[3] = byte(key), byte(key>>8), byte(key>>16), byte(key>>24)
-		if f.has(maphash.Bytes(f.seed, b[:])) {
+		if f.has(f.keyHash(key)) {
 			if shared++; shared >= minShared {
 				return true
 			}

@@ -52,3 +52,59 @@ func TestFilter(t *testing.T) {
 		t.Error("still remembered after two windows")
 	}
 }
+
+// Crowded counts how many entries chose a key: exactly while the counters
+// are many more than the keys, never under the truth, only a little over it
+// in a busy window, and forgotten after two windows like the rest.
+func TestFilterCountsCrowdedKeys(t *testing.T) {
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	f := NewFilter(7 * 24 * time.Hour)
+	for range CrowdedKey {
+		f.AddKey(42, t0)
+	}
+	if f.Crowded(42) {
+		t.Error("crowded before it was ready")
+	}
+	f = NewFilter(7 * 24 * time.Hour)
+	f.MarkReady(t0)
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 1000 {
+		f.AddKey(r.Uint32(), t0)
+	}
+	for range CrowdedKey - 1 {
+		f.AddKey(42, t0)
+	}
+	if f.Crowded(42) {
+		t.Errorf("crowded after %d entries", CrowdedKey-1)
+	}
+	f.AddKey(42, t0.Add(8*24*time.Hour)) // the next generation: the sum counts
+	if !f.Crowded(42) {
+		t.Errorf("not crowded after %d entries", CrowdedKey)
+	}
+	f.AddKey(7, t0.Add(16*24*time.Hour))
+	if f.Crowded(42) {
+		t.Error("still crowded two windows later")
+	}
+
+	// A busy window: far more keys than counters.
+	f = NewFilter(7 * 24 * time.Hour)
+	f.MarkReady(t0)
+	for range 400000 {
+		f.AddKey(r.Uint32(), t0)
+	}
+	for range CrowdedKey * 3 / 4 {
+		f.AddKey(42, t0)
+	}
+	if f.Crowded(42) {
+		t.Errorf("crowded after %d entries among 400,000 keys", CrowdedKey*3/4)
+	}
+	crowded := 0
+	for range 100000 {
+		if f.Crowded(r.Uint32()) {
+			crowded++
+		}
+	}
+	if crowded > 0 {
+		t.Errorf("%d of 100,000 keys counted once at most were crowded", crowded)
+	}
+}

@@ -14,12 +14,25 @@ import (
 // and candidates are verified anyway.
 const KeyCount = 8
 
-// PerKey bounds the entries looked at through one key, the newest first. A
-// key that many entries share ("subscribe to our newsletter", a template)
-// says nothing about which story an entry tells; reading only its newest
-// entries keeps a lookup cheap without letting real copies escape, since
-// copies are published close together.
+// PerKey bounds the entries looked at through one key, the newest first.
+// Keys chosen by Keys are rarely near it (see CrowdedKey); it bounds the
+// cost of a lookup whatever happens.
 const PerKey = 256
+
+// CrowdedKey is how many entries of the dedup window may choose one key. A
+// key that many entries share ("subscribe to our newsletter", a template,
+// a phrase of a small vocabulary) says nothing about which story an entry
+// tells, and reading its entries is most of a lookup's cost. So a new
+// entry passes over crowded keys and takes its next smallest hashes
+// instead: a copy of an earlier entry still shares most of that entry's
+// keys, since keys only become crowded, one by one. The crowded keys among
+// its KeyCount smallest are still looked at, for their newest
+// CrowdedPerKey entries: the copies of a story published by more than
+// CrowdedKey sources are found through them.
+const (
+	CrowdedKey    = 64
+	CrowdedPerKey = 16
+)
 
 // MinSharedKeys is how many keys a stored entry must share with a new one to
 // be a candidate (or all of them, when the new one has fewer).
@@ -28,9 +41,25 @@ const MinSharedKeys = 2
 // maxCandidates bounds the candidates verified for one entry.
 const maxCandidates = 16
 
-// Keys returns the keys of a sketch (none for a text too short to compare).
-func Keys(s Sketch) []uint32 {
-	return s.Hashes[:min(KeyCount, len(s.Hashes))]
+// Keys returns the keys of a sketch (none for a text too short to
+// compare): its KeyCount smallest hashes that are not crowded, which the
+// entry is stored under, and the crowded ones among its KeyCount smallest,
+// which are looked at too but only for their newest entries (see
+// CrowdedKey). A nil crowded counts no key as crowded.
+func Keys(s Sketch, crowded func(uint32) bool) (keys, crowdedKeys []uint32) {
+	for i, h := range s.Hashes {
+		switch {
+		case len(keys) == KeyCount:
+			return keys, crowdedKeys
+		case crowded != nil && crowded(h):
+			if i < KeyCount {
+				crowdedKeys = append(crowdedKeys, h)
+			}
+		default:
+			keys = append(keys, h)
+		}
+	}
+	return keys, crowdedKeys
 }
 
 // Doc is a new entry, as duplicate detection sees it.

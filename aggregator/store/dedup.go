@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tributary/tributary/aggregator/dedup"
@@ -13,14 +14,16 @@ import (
 type DupQuery struct {
 	SourceID int64
 	URL      string   // the entry's canonical URL, or ""
-	Keys     []uint32 // its sketch's keys
+	Keys     []uint32 // its sketch's keys (see dedup.Keys)
+	Crowded  []uint32 // its crowded keys, read for their newest entries only
 	Since    time.Time
 }
 
 // DupCandidates returns the entries of other sources first seen since
-// q.Since that have q.URL, or at least dedup.MinSharedKeys of q.Keys
-// (looking at the newest dedup.PerKey entries of each key), with their sketches and, for copies, their
-// original's source and first-seen time. It is the duplicate index: it
+// q.Since that have q.URL, or at least dedup.MinSharedKeys of q.Keys and
+// q.Crowded (looking at the newest dedup.PerKey entries of each key, and
+// the newest dedup.CrowdedPerKey of each crowded one), with their sketches
+// and, for copies, their original's source and first-seen time. It is the duplicate index: it
 // lives on disk, so memory does not grow with the archive.
 func (s *Store) DupCandidates(ctx context.Context, q DupQuery) ([]dedup.Candidate, error) {
 	if q.URL == "" && len(q.Keys) == 0 {
@@ -29,16 +32,19 @@ func (s *Store) DupCandidates(ctx context.Context, q DupQuery) ([]dedup.Candidat
 	// One statement for every query, so that it is compiled once: absent
 	// keys are NULL, which matches nothing.
 	args := []any{q.URL}
-	for i := range dedup.KeyCount {
-		if i < len(q.Keys) {
-			args = append(args, int64(q.Keys[i]))
-		} else {
-			args = append(args, nil)
+	for _, keys := range [][]uint32{q.Keys, q.Crowded} {
+		for i := range dedup.KeyCount {
+			if i < len(keys) {
+				args = append(args, int64(keys[i]))
+			} else {
+				args = append(args, nil)
+			}
 		}
 	}
 	// An entry sharing one key of several is nearly always a coincidence
 	// of common phrases; a copy shares most of them.
-	args = append(args, dedup.PerKey, min(dedup.MinSharedKeys, len(q.Keys)), q.Since.Unix(), q.SourceID)
+	shared := min(dedup.MinSharedKeys, len(q.Keys)+len(q.Crowded))
+	args = append(args, dedup.PerKey, dedup.CrowdedPerKey, shared, q.Since.Unix(), q.SourceID)
 	stmt, err := s.dupStmt(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("duplicate candidates: %w", err)
@@ -72,24 +78,27 @@ func (s *Store) DupCandidates(ctx context.Context, q DupQuery) ([]dedup.Candidat
 
 // dupCandidatesSQL finds the candidates of DupCandidates: ?1 the URL (""
 // for none; the partial index needs its condition stated), ?2 to ?9 the
-// keys, ?10 the entries read per key, ?11 the keys to share, ?12 the
-// first-seen time since which, ?13 the new entry's source.
-const dupCandidatesSQL = `
-	WITH c(id, by_url) AS (
-		SELECT id, 1 FROM entries WHERE url = ?1 AND url <> ''
-		UNION ALL SELECT entry_id, 0 FROM (SELECT entry_id FROM dedup_keys WHERE key = ?2 ORDER BY entry_id DESC LIMIT ?10)
-		UNION ALL SELECT entry_id, 0 FROM (SELECT entry_id FROM dedup_keys WHERE key = ?3 ORDER BY entry_id DESC LIMIT ?10)
-		UNION ALL SELECT entry_id, 0 FROM (SELECT entry_id FROM dedup_keys WHERE key = ?4 ORDER BY entry_id DESC LIMIT ?10)
-		UNION ALL SELECT entry_id, 0 FROM (SELECT entry_id FROM dedup_keys WHERE key = ?5 ORDER BY entry_id DESC LIMIT ?10)
-		UNION ALL SELECT entry_id, 0 FROM (SELECT entry_id FROM dedup_keys WHERE key = ?6 ORDER BY entry_id DESC LIMIT ?10)
-		UNION ALL SELECT entry_id, 0 FROM (SELECT entry_id FROM dedup_keys WHERE key = ?7 ORDER BY entry_id DESC LIMIT ?10)
-		UNION ALL SELECT entry_id, 0 FROM (SELECT entry_id FROM dedup_keys WHERE key = ?8 ORDER BY entry_id DESC LIMIT ?10)
-		UNION ALL SELECT entry_id, 0 FROM (SELECT entry_id FROM dedup_keys WHERE key = ?9 ORDER BY entry_id DESC LIMIT ?10)),
-	g(id, by_url) AS (SELECT id, max(by_url) FROM c GROUP BY id HAVING max(by_url) = 1 OR count(*) >= ?11)
+// keys, ?10 to ?17 the crowded keys, ?18 and ?19 the entries read per key
+// and per crowded key, ?20 the keys to share, ?21 the first-seen time since
+// which, ?22 the new entry's source.
+var dupCandidatesSQL = func() string {
+	var b strings.Builder
+	b.WriteString("WITH c(id, by_url) AS (\n\tSELECT id, 1 FROM entries WHERE url = ?1 AND url <> ''")
+	for i := range 2 * dedup.KeyCount {
+		limit := 18
+		if i >= dedup.KeyCount {
+			limit = 19
+		}
+		fmt.Fprintf(&b, "\n\tUNION ALL SELECT entry_id, 0 FROM (SELECT entry_id FROM dedup_keys WHERE key = ?%d ORDER BY entry_id DESC LIMIT ?%d)", i+2, limit)
+	}
+	b.WriteString(`),
+	g(id, by_url) AS (SELECT id, max(by_url) FROM c GROUP BY id HAVING max(by_url) = 1 OR count(*) >= ?20)
 	SELECT e.id, e.source_id, e.first_seen, e.fingerprint, g.by_url,
 		coalesce(e.duplicate_of, 0), coalesce(o.source_id, 0), coalesce(o.first_seen, 0)
 	FROM g JOIN entries e ON e.id = g.id LEFT JOIN entries o ON o.id = e.duplicate_of
-	WHERE e.first_seen >= ?12 AND e.source_id <> ?13`
+	WHERE e.first_seen >= ?21 AND e.source_id <> ?22`)
+	return b.String()
+}()
 
 // dupStmt returns the prepared statement of dupCandidatesSQL.
 func (s *Store) dupStmt(ctx context.Context) (*sql.Stmt, error) {
@@ -144,28 +153,74 @@ func (w *keyWriter) Close() {
 	w.ins.Close()
 }
 
-// AddDedupKeys gives stored entries their keys (for a database written
-// before they were kept), in one transaction.
-func (s *Store) AddDedupKeys(ctx context.Context, keys map[int64][]uint32) error {
+// Resketch makes again the sketches and duplicate keys of the entries
+// first seen at or after since, from their stored texts, with sketch (for
+// a database whose sketches were made another way). It goes through them
+// 500 at a time, a transaction each, and returns how many it made again.
+func (s *Store) Resketch(ctx context.Context, since time.Time, sketch func(text string) (fingerprint []byte, keys []uint32)) (int, error) {
+	done, after := 0, int64(0)
+	for {
+		n, last, err := s.resketchBatch(ctx, since, after, sketch)
+		if err != nil {
+			return done, fmt.Errorf("resketch: %w", err)
+		}
+		if n == 0 {
+			return done, nil
+		}
+		done, after = done+n, last
+	}
+}
+
+// resketchBatch makes again the sketches of the next 500 entries after row
+// id after; it returns how many, and the last one's row id.
+func (s *Store) resketchBatch(ctx context.Context, since time.Time, after int64, sketch func(string) ([]byte, []uint32)) (int, int64, error) {
+	type made struct {
+		id          int64
+		fingerprint []byte
+		keys        []uint32
+	}
+	rows, err := s.reader.QueryContext(ctx, `
+		SELECT id, content_text FROM entries WHERE first_seen >= ? AND id > ? ORDER BY id LIMIT 500`, since.Unix(), after)
+	if err != nil {
+		return 0, 0, err
+	}
+	var batch []made
+	for rows.Next() {
+		var m made
+		var text string
+		if err := rows.Scan(&m.id, &text); err != nil {
+			rows.Close()
+			return 0, 0, err
+		}
+		m.fingerprint, m.keys = sketch(text)
+		batch = append(batch, m)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(batch) == 0 {
+		return 0, 0, err
+	}
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("add duplicate keys: %w", err)
+		return 0, 0, err
 	}
 	defer tx.Rollback()
 	w, err := newKeyWriter(ctx, tx)
 	if err != nil {
-		return fmt.Errorf("add duplicate keys: %w", err)
+		return 0, 0, err
 	}
 	defer w.Close()
-	for id, ks := range keys {
-		if err := w.set(ctx, id, ks, true); err != nil {
-			return fmt.Errorf("add duplicate keys: %w", err)
+	for _, m := range batch {
+		if _, err := tx.ExecContext(ctx, `UPDATE entries SET fingerprint = ? WHERE id = ?`, m.fingerprint, m.id); err != nil {
+			return 0, 0, err
+		}
+		if err := w.set(ctx, m.id, m.keys, true); err != nil {
+			return 0, 0, err
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("add duplicate keys: %w", err)
+		return 0, 0, err
 	}
-	return nil
+	return len(batch), batch[len(batch)-1].id, nil
 }
 
 // EachDedupKeySince calls key with the duplicate keys, and url with the

@@ -251,41 +251,6 @@ func (s *Store) EachText(ctx context.Context, limit int, fn func(Text)) error {
 	return nil
 }
 
-// Fingerprinted is a recent entry with its text sketch, for giving a
-// database written before duplicate keys were kept its keys.
-type Fingerprinted struct {
-	RowID     int64
-	SourceID  int64
-	URL       string
-	FirstSeen time.Time
-	Sketch    []byte
-	// DuplicateOf is the row id of the entry this one duplicates, or 0.
-	DuplicateOf int64
-}
-
-// FirstSeenSince returns the entries first seen at or after since, oldest
-// first.
-func (s *Store) FirstSeenSince(ctx context.Context, since time.Time) ([]Fingerprinted, error) {
-	rows, err := s.reader.QueryContext(ctx, `
-		SELECT id, source_id, url, first_seen, fingerprint, coalesce(duplicate_of, 0) FROM entries
-		WHERE first_seen >= ? ORDER BY first_seen, id`, since.Unix())
-	if err != nil {
-		return nil, fmt.Errorf("recent entries: %w", err)
-	}
-	defer rows.Close()
-	var out []Fingerprinted
-	for rows.Next() {
-		var f Fingerprinted
-		var firstSeen int64
-		if err := rows.Scan(&f.RowID, &f.SourceID, &f.URL, &firstSeen, &f.Sketch, &f.DuplicateOf); err != nil {
-			return nil, fmt.Errorf("recent entries: %w", err)
-		}
-		f.FirstSeen = fromUnix(firstSeen)
-		out = append(out, f)
-	}
-	return out, rows.Err()
-}
-
 // Item is an entry as the publisher shows it, with its source.
 type Item struct {
 	entry.Entry
