@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -162,6 +163,21 @@ func TestVerify(t *testing.T) {
 	for _, tt := range tests {
 		if c, same := Verify(tt.a, tt.b); same != tt.same {
 			t.Errorf("%s: Verify = %.2f, %v; want %v", tt.name, c, same, tt.same)
+		}
+	}
+}
+
+// The written-out hashes are FNV-1a of the parts, each followed by a zero
+// byte, as stored sketches were made with hash/fnv.
+func TestShingleHashesAreFNV1a(t *testing.T) {
+	for _, parts := range [][]string{{"a"}, {"the", "river", "authority"}, {"新", "闻", "发", "布", "会", "上"}, {""}, {"ünïcode", "mixed 1.26"}} {
+		h32, h64 := fnv.New32a(), fnv.New64a()
+		for _, p := range parts {
+			h32.Write(append([]byte(p), 0))
+			h64.Write(append([]byte(p), 0))
+		}
+		if fnv32(parts) != h32.Sum32() || fnv64(parts) != h64.Sum64() {
+			t.Errorf("%q: %x %x, want %x %x", parts, fnv32(parts), fnv64(parts), h32.Sum32(), h64.Sum64())
 		}
 	}
 }

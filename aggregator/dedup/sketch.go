@@ -16,10 +16,10 @@ package dedup
 import (
 	"encoding/binary"
 	"errors"
-	"hash/fnv"
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -60,28 +60,40 @@ type Sketch struct {
 // NewSketch sketches text (plain text, any language). ok is false when the
 // text is too short to compare.
 func NewSketch(text string) (s Sketch, ok bool) {
-	seen := map[uint32]bool{}
-	eachShingle(text, func(parts []string) {
-		h := fnv.New32a()
-		for _, p := range parts {
-			h.Write([]byte(p))
-			h.Write([]byte{0})
-		}
-		seen[h.Sum32()] = true
-	})
-	s.Size = len(seen)
+	var all []uint32
+	eachShingle(text, func(parts []string) { all = append(all, fnv32(parts)) })
+	slices.Sort(all)
+	all = slices.Compact(all)
+	s.Size = len(all)
 	if s.Size < MinShingles {
 		return Sketch{}, false
 	}
-	s.Hashes = make([]uint32, 0, len(seen))
-	for h := range seen {
-		s.Hashes = append(s.Hashes, h)
-	}
-	slices.Sort(s.Hashes)
-	if len(s.Hashes) > SketchSize {
-		s.Hashes = s.Hashes[:SketchSize]
-	}
+	s.Hashes = slices.Clip(all[:min(len(all), SketchSize)])
 	return s, true
+}
+
+// fnv32 and fnv64 are FNV-1a of a shingle's parts, each followed by a zero
+// byte, written out to spare the hash.Hash's allocations.
+func fnv32(parts []string) uint32 {
+	h := uint32(2166136261)
+	for _, p := range parts {
+		for i := 0; i < len(p); i++ {
+			h = (h ^ uint32(p[i])) * 16777619
+		}
+		h *= 16777619 // the zero byte
+	}
+	return h
+}
+
+func fnv64(parts []string) uint64 {
+	h := uint64(14695981039346656037)
+	for _, p := range parts {
+		for i := 0; i < len(p); i++ {
+			h = (h ^ uint64(p[i])) * 1099511628211
+		}
+		h *= 1099511628211
+	}
+	return h
 }
 
 // Containment estimates the share of the smaller text's shingles that the
@@ -123,7 +135,8 @@ type run struct {
 }
 
 // tokenize splits normalised text into runs of words and runs of CJK
-// characters. Case, width and punctuation do not matter.
+// characters. Case, width and punctuation do not matter. The tokens are
+// pieces of one lower-cased copy of the text, not copies of their own.
 func tokenize(text string) []run {
 	text = strings.ToLower(norm.NFKC.String(text))
 	var runs []run
@@ -134,35 +147,37 @@ func tokenize(text string) []run {
 		}
 		cur = run{}
 	}
-	var word strings.Builder
-	endWord := func() {
-		if word.Len() > 0 {
+	word := -1 // where the word being read starts
+	endWord := func(end int) {
+		if word >= 0 {
 			if cur.cjk {
 				flush()
 			}
-			cur.tokens = append(cur.tokens, word.String())
-			word.Reset()
+			cur.tokens = append(cur.tokens, text[word:end])
+			word = -1
 		}
 	}
-	for _, r := range text {
+	for i, r := range text {
 		switch {
 		case script.IsCJK(r):
-			endWord()
+			endWord(i)
 			if !cur.cjk {
 				flush()
 				cur.cjk = true
 			}
-			cur.tokens = append(cur.tokens, string(r))
+			cur.tokens = append(cur.tokens, text[i:i+utf8.RuneLen(r)])
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if cur.cjk {
 				flush()
 			}
-			word.WriteRune(r)
+			if word < 0 {
+				word = i
+			}
 		default:
-			endWord()
+			endWord(i)
 		}
 	}
-	endWord()
+	endWord(len(text))
 	flush()
 	return runs
 }

@@ -1,9 +1,5 @@
 package dedup
 
-import (
-	"hash/fnv"
-)
-
 // Verification thresholds. A candidate proposed by the sketches becomes a
 // duplicate only when the exact shingles of both stored texts agree: the
 // sketches overstate how much of a short text a long one contains (pairs
@@ -51,14 +47,7 @@ func verify(sa, sb map[uint64]struct{}) (containment float64, same bool) {
 // collisions do not matter at any text length.
 func shingles(text string) map[uint64]struct{} {
 	out := map[uint64]struct{}{}
-	eachShingle(text, func(parts []string) {
-		h := fnv.New64a()
-		for _, p := range parts {
-			h.Write([]byte(p))
-			h.Write([]byte{0})
-		}
-		out[h.Sum64()] = struct{}{}
-	})
+	eachShingle(text, func(parts []string) { out[fnv64(parts)] = struct{}{} })
 	return out
 }
 

@@ -15,7 +15,6 @@ package related
 import (
 	"cmp"
 	"encoding/binary"
-	"hash/fnv"
 	"math"
 	"slices"
 	"sync"
@@ -126,9 +125,11 @@ func (d *doc) eachTerm(fn func(t uint32, tf float64)) {
 // millions of terms of a large archive share one with odds of about 1 in
 // 10^7, and a collision would only make two words one.
 func termHash(t string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(t))
-	return h.Sum64()
+	h := uint64(14695981039346656037) // FNV-1a, written out to spare hash.Hash's allocations
+	for i := 0; i < len(t); i++ {
+		h = (h ^ uint64(t[i])) * 1099511628211
+	}
+	return h
 }
 
 // A term's weighted frequency is kept in a byte, in steps of 1/tfScale:
@@ -202,23 +203,32 @@ func (ix *Index) Len() int {
 // Prepared is a Doc with its text already turned into weighted terms.
 type Prepared struct {
 	doc      Doc
-	weights  map[string]float32
+	terms    []weightedTerm // by hash, each once
 	headline bool
+}
+
+type weightedTerm struct {
+	hash uint64 // termHash of the term
+	w    float32
 }
 
 // Prepare does the costly part of Add, the reading of the text, without
 // touching the index, so that it can run in parallel with other work.
 func (ix *Index) Prepare(d Doc) Prepared {
-	weights := map[string]float32{}
-	for _, t := range Terms(d.Title) {
-		weights[t] += float32(ix.cfg.TitleWeight)
-	}
-	body := Terms(d.Text)
-	for _, t := range body[:min(len(body), ix.cfg.MaxTerms)] {
-		weights[t]++
+	weights := map[uint64]float32{}
+	eachTerm(d.Title, func(t string) { weights[termHash(t)] += float32(ix.cfg.TitleWeight) })
+	body := 0
+	eachTerm(d.Text, func(t string) {
+		if body++; body <= ix.cfg.MaxTerms {
+			weights[termHash(t)]++
+		}
+	})
+	terms := make([]weightedTerm, 0, len(weights))
+	for h, w := range weights {
+		terms = append(terms, weightedTerm{h, w})
 	}
 	d.Title, d.Text = "", ""
-	return Prepared{doc: d, weights: weights, headline: len(body) < shortText}
+	return Prepared{doc: d, terms: terms, headline: body < shortText}
 }
 
 // WithID returns p for the entry with id, a duplicate of group (or 0).
@@ -234,7 +244,7 @@ func (ix *Index) Add(d Doc) {
 
 // AddPrepared indexes a prepared entry, replacing one with the same ID.
 func (ix *Index) AddPrepared(p Prepared) {
-	d, weights := p.doc, p.weights
+	d := p.doc
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if slot, ok := ix.byID[d.ID]; ok {
@@ -246,10 +256,10 @@ func (ix *Index) AddPrepared(p Prepared) {
 		id uint32
 		q  uint8
 	}
-	terms := make([]weighted, 0, len(weights))
-	for t, w := range weights {
-		w = 1 + float32(math.Log(float64(w))) // sublinear: the tenth use of a word says less than the second
-		h := termHash(t)
+	terms := make([]weighted, 0, len(p.terms))
+	for _, t := range p.terms {
+		w := 1 + float32(math.Log(float64(t.w))) // sublinear: the tenth use of a word says less than the second
+		h := t.hash
 		id, ok := ix.termIDs[h]
 		if !ok {
 			if n := len(ix.freeIDs); n > 0 {

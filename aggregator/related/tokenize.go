@@ -3,6 +3,7 @@ package related
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -14,47 +15,62 @@ import (
 // Han, Kana or Hangul as overlapping character bigrams (a lone character
 // stands for itself). Mixed text gives both.
 func Terms(text string) []string {
-	text = norm.NFKC.String(text)
 	var out []string
-	var word []rune
-	var cjk []rune
-	flushWord := func() {
-		if len(word) > 0 {
-			w := strings.ToLower(string(word))
-			if !stopWords[w] && (len(word) > 1 || unicode.IsDigit(word[0])) {
-				out = append(out, stem(w))
+	eachTerm(text, func(t string) { out = append(out, t) })
+	return out
+}
+
+// eachTerm calls fn with the terms of text, in order (see Terms). Bigrams
+// and words already in lower case are pieces of one normalised copy of the
+// text, not copies of their own.
+func eachTerm(text string, fn func(string)) {
+	text = norm.NFKC.String(text)
+	word, wordRunes := -1, 0 // where the word being read starts, and its length in characters
+	var cjk []int            // where each character of the CJK run being read starts
+	flushWord := func(end int) {
+		if word >= 0 {
+			first, _ := utf8.DecodeRuneInString(text[word:])
+			w := strings.ToLower(text[word:end])
+			if !stopWords[w] && (wordRunes > 1 || unicode.IsDigit(first)) {
+				fn(stem(w))
 			}
-			word = word[:0]
+			word, wordRunes = -1, 0
 		}
 	}
-	flushCJK := func() {
+	flushCJK := func(end int) {
 		switch len(cjk) {
 		case 0:
 		case 1:
-			out = append(out, string(cjk))
+			fn(text[cjk[0]:end])
 		default:
 			for i := 0; i+1 < len(cjk); i++ {
-				out = append(out, string(cjk[i:i+2]))
+				stop := end
+				if i+2 < len(cjk) {
+					stop = cjk[i+2]
+				}
+				fn(text[cjk[i]:stop])
 			}
 		}
 		cjk = cjk[:0]
 	}
-	for _, r := range text {
+	for i, r := range text {
 		switch {
 		case script.IsCJK(r):
-			flushWord()
-			cjk = append(cjk, r)
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || (r == '\'' && len(word) > 0):
-			flushCJK()
-			word = append(word, r)
+			flushWord(i)
+			cjk = append(cjk, i)
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || (r == '\'' && word >= 0):
+			flushCJK(i)
+			if word < 0 {
+				word = i
+			}
+			wordRunes++
 		default:
-			flushWord()
-			flushCJK()
+			flushWord(i)
+			flushCJK(i)
 		}
 	}
-	flushWord()
-	flushCJK()
-	return out
+	flushWord(len(text))
+	flushCJK(len(text))
 }
 
 // stem strips common English inflections: a light stemmer in the manner of
