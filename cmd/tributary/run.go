@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,11 +75,31 @@ func runDaemon(args []string, stderr io.Writer) int {
 	if *logLevel == "" { // the config's log.level follows reloads
 		ov.logLevel = level
 	}
+	if pct, ok := gcPercent(os.Getenv("GOGC")); ok {
+		debug.SetGCPercent(pct)
+	}
 	if err := serve(*path, cfg, ov, log); err != nil {
 		log.Error("tributary stopped", "err", err)
 		return 1
 	}
 	return 0
+}
+
+// daemonGCPercent is how far the daemon's heap may grow over what is live
+// before a collection: a quarter, not Go's default doubling. What the
+// daemon keeps live is mostly the related index's postings, slices without
+// pointers that cost the collector little to mark: on the feed farm
+// (BENCHMARKS.md) this took the peak RSS of a 50,000-entry cold ingest from
+// 157 MB to 108 MB for about one CPU-second in 35.
+const daemonGCPercent = 25
+
+// gcPercent returns the collector's target for the daemon, and false when
+// the GOGC environment variable (given as gogc) already sets one.
+func gcPercent(gogc string) (int, bool) {
+	if gogc != "" {
+		return 0, false
+	}
+	return daemonGCPercent, true
 }
 
 func serve(path string, cfg *config.Config, ov overrides, log *slog.Logger) error {
