@@ -76,27 +76,29 @@ func (s *Store) DupCandidates(ctx context.Context, q DupQuery) ([]dedup.Candidat
 	return out, rows.Err()
 }
 
-// dupCandidatesSQL finds the candidates of DupCandidates: ?1 the URL (""
-// for none; the partial index needs its condition stated), ?2 to ?9 the
-// keys, ?10 to ?17 the crowded keys, ?18 and ?19 the entries read per key
-// and per crowded key, ?20 the keys to share, ?21 the first-seen time since
-// which, ?22 the new entry's source.
+// dupCandidatesSQL finds the candidates of DupCandidates. Its arguments,
+// in order: the URL ("" for none; the partial index needs its condition
+// stated), the dedup.KeyCount keys, the dedup.KeyCount crowded keys, the
+// entries read per key and per crowded key, the keys to share, the
+// first-seen time since which, and the new entry's source.
 var dupCandidatesSQL = func() string {
+	const keys = 2 * dedup.KeyCount
+	perKey, perCrowded, shared, since, source := keys+2, keys+3, keys+4, keys+5, keys+6
 	var b strings.Builder
 	b.WriteString("WITH c(id, by_url) AS (\n\tSELECT id, 1 FROM entries WHERE url = ?1 AND url <> ''")
-	for i := range 2 * dedup.KeyCount {
-		limit := 18
+	for i := range keys {
+		limit := perKey
 		if i >= dedup.KeyCount {
-			limit = 19
+			limit = perCrowded
 		}
 		fmt.Fprintf(&b, "\n\tUNION ALL SELECT entry_id, 0 FROM (SELECT entry_id FROM dedup_keys WHERE key = ?%d ORDER BY entry_id DESC LIMIT ?%d)", i+2, limit)
 	}
-	b.WriteString(`),
-	g(id, by_url) AS (SELECT id, max(by_url) FROM c GROUP BY id HAVING max(by_url) = 1 OR count(*) >= ?20)
+	fmt.Fprintf(&b, `),
+	g(id, by_url) AS (SELECT id, max(by_url) FROM c GROUP BY id HAVING max(by_url) = 1 OR count(*) >= ?%d)
 	SELECT e.id, e.source_id, e.first_seen, e.fingerprint, g.by_url,
 		coalesce(e.duplicate_of, 0), coalesce(o.source_id, 0), coalesce(o.first_seen, 0)
 	FROM g JOIN entries e ON e.id = g.id LEFT JOIN entries o ON o.id = e.duplicate_of
-	WHERE e.first_seen >= ?21 AND e.source_id <> ?22`)
+	WHERE e.first_seen >= ?%d AND e.source_id <> ?%d`, shared, since, source)
 	return b.String()
 }()
 
