@@ -29,6 +29,11 @@ func retypeAtomText(doc []byte) []byte {
 	if !bytes.Contains(doc, []byte(atomNS)) || !needsRetyping(doc) {
 		return doc
 	}
+	return retypeAll(doc)
+}
+
+// retypeAll is retypeAtomText without the cheap look first.
+func retypeAll(doc []byte) []byte {
 	d := xml.NewDecoder(bytes.NewReader(doc))
 	var out bytes.Buffer
 	copied := 0
@@ -71,10 +76,46 @@ func retypeAtomText(doc []byte) []byte {
 }
 
 // needsRetyping is a cheap look for what retypeAtomText would change:
-// xhtml content, or text that would read as markup.
+// xhtml content, a CDATA section, or text that would read as markup
+// outside the constructs typed html (whose text is escaped markup, as most
+// feeds write their content). It errs only towards yes: a tag it cannot
+// read, a comment, anything unusual sends the document to the full pass.
 func needsRetyping(doc []byte) bool {
-	for _, s := range []string{"xhtml", "&lt;", "&#60;", "&#x3c;", "&#x3C;", "&amp;", "CDATA"} {
-		if bytes.Contains(doc, []byte(s)) {
+	inHTML := false // the text being read is inside a type="html" construct
+	for i := 0; i < len(doc); {
+		end := len(doc)
+		if lt := bytes.IndexByte(doc[i:], '<'); lt >= 0 {
+			end = i + lt
+		}
+		if !inHTML && readsAsMarkup(doc[i:end]) {
+			return true
+		}
+		if end == len(doc) {
+			return false
+		}
+		gt := bytes.IndexByte(doc[end:], '>')
+		if gt < 0 {
+			return true
+		}
+		tag := doc[end : end+gt+1]
+		if bytes.HasPrefix(tag, []byte("<!")) || bytes.Contains(tag, []byte("xhtml")) {
+			return true // a CDATA section, a comment or a declaration; xhtml
+		}
+		inHTML = tag[1] != '/' && tag[1] != '?' &&
+			(bytes.Contains(tag, []byte(`type="html"`)) || bytes.Contains(tag, []byte(`type='html'`)))
+		i = end + gt + 1
+	}
+	return false
+}
+
+// readsAsMarkup reports whether XML text holds what an HTML reader would
+// take for markup or a reference.
+func readsAsMarkup(text []byte) bool {
+	if bytes.IndexByte(text, '&') < 0 {
+		return false
+	}
+	for _, s := range []string{"&lt;", "&#60;", "&#x3c;", "&#x3C;", "&amp;"} {
+		if bytes.Contains(text, []byte(s)) {
 			return true
 		}
 	}

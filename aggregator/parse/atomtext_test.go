@@ -1,6 +1,10 @@
 package parse
 
 import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -70,4 +74,47 @@ func TestAtomTextConstructs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The cheap look says no only where the full pass would change nothing:
+// checked on every Atom document of testdata and of the shared corpus.
+func TestNeedsRetypingOnlySparesNoOps(t *testing.T) {
+	cases := map[string]bool{
+		atomEntry(`<title>Plain</title><content type="html">&lt;p&gt;x &amp;amp; y&lt;/p&gt;</content>`): false,
+		atomEntry(`<title>A &amp; B</title><content type="html">&lt;p&gt;x&lt;/p&gt;</content>`):         true,
+		atomEntry(`<title>T</title><summary>1 &lt; 2</summary>`):                                         true,
+		atomEntry(`<title>T</title><content type='html'>&lt;p&gt;x&lt;/p&gt;</content>`):                 false,
+		atomEntry(`<title>T</title><content type="xhtml"><div>x</div></content>`):                        true,
+		atomEntry(`<title>T</title><content type="html"><![CDATA[<p>x</p>]]></content>`):                 true,
+		atomEntry(`<link href="https://a.example/?a=1&amp;b=2"/><title>T</title>`):                       false,
+	}
+	for doc, want := range cases {
+		if got := needsRetyping([]byte(doc)); got != want {
+			t.Errorf("needsRetyping(%s) = %v, want %v", doc, got, want)
+		}
+	}
+	var docs [][]byte
+	for doc := range cases {
+		docs = append(docs, []byte(doc))
+	}
+	for _, root := range []string{filepath.Join("..", "..", "testdata"), filepath.Join("..", "..", "..", "shared", "corpus")} {
+		filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				if b, err := os.ReadFile(path); err == nil && bytes.Contains(b, []byte(atomNS)) {
+					docs = append(docs, b)
+				}
+			}
+			return nil
+		})
+	}
+	spared := 0
+	for _, doc := range docs {
+		if !needsRetyping(doc) {
+			spared++
+			if out := retypeAll(doc); !bytes.Equal(out, doc) {
+				t.Errorf("needsRetyping said no, but the full pass changes:\n%s\ninto\n%s", doc, out)
+			}
+		}
+	}
+	t.Logf("%d Atom documents, %d spared the full pass", len(docs), spared)
 }

@@ -21,6 +21,13 @@ func fixReferences(b []byte) []byte {
 	}
 	out := make([]byte, 0, len(b)+len(b)/16)
 	for i := 0; i < len(b); {
+		// Copy up to the next "&" or "<" at once: only there can
+		// anything change.
+		next := bytes.IndexAny(b[i:], "&<")
+		if next < 0 {
+			return append(out, b[i:]...)
+		}
+		out, i = append(out, b[i:i+next]...), i+next
 		switch {
 		case bytes.HasPrefix(b[i:], []byte("<![CDATA[")):
 			end := bytes.Index(b[i:], []byte("]]>"))

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"bytes"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -8,6 +9,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/mmcdole/gofeed"
 
 	"github.com/tributary/tributary/aggregator/normalize"
 )
@@ -96,4 +99,44 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzNeedsRetyping checks that the cheap look never spares a document
+// whose reading the full Atom pass would change: the feed's and entries'
+// titles and texts, read by gofeed and made plain text, are the same with
+// and without the pass (the pass may still write the same text otherwise,
+// a '"' as &#34;).
+func FuzzNeedsRetyping(f *testing.F) {
+	for _, inner := range []string{
+		`<title>Plain</title><content type="html">&lt;p&gt;x&lt;/p&gt;</content>`,
+		`<title>A &amp; B</title>`,
+		`<content type="html">&lt;p&gt;</content><summary>&lt;b&gt;</summary>`,
+		`<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>a</p></div></content>`,
+		`<content type="html"><!-- c --><![CDATA[<p>x</p>]]></content>`,
+	} {
+		f.Add([]byte(atomEntry(inner)))
+	}
+	addFeedSeeds(f, func(b []byte) { f.Add(b) })
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		if needsRetyping(doc) {
+			return
+		}
+		spared, err1 := gofeed.NewParser().Parse(bytes.NewReader(doc))
+		full, err2 := gofeed.NewParser().Parse(bytes.NewReader(retypeAll(doc)))
+		if err1 != nil || err2 != nil {
+			return
+		}
+		if a, b := readingOf(spared), readingOf(full); a != b {
+			t.Errorf("needsRetyping said no, but the full pass changes the reading of\n%q\nfrom %q to %q", doc, a, b)
+		}
+	})
+}
+
+// readingOf is what a subscriber would read of a feed's text constructs.
+func readingOf(f *gofeed.Feed) string {
+	out := []string{normalize.PlainText(f.Title), normalize.PlainText(f.Description)}
+	for _, it := range f.Items {
+		out = append(out, normalize.PlainText(it.Title), normalize.PlainText(it.Description), normalize.PlainText(it.Content))
+	}
+	return strings.Join(out, "\x00")
 }
