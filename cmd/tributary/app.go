@@ -54,18 +54,28 @@ const (
 	// lock it reads the database as the daemon keeps it, without syncing
 	// this config's sources into it.
 	readOnly
+	// daemonMode: exclusive, but the caller readies the duplicate index
+	// (Poller.PrepareDuplicates) itself, once it serves the feeds: on a
+	// database whose sketches must be made again that takes a while.
+	daemonMode
 )
 
 func openPipeline(ctx context.Context, cfg *config.Config, log *slog.Logger, mode access) (*pipeline, error) {
 	lock, err := store.Acquire(cfg.Database)
-	if err != nil && (mode == exclusive || !errors.Is(err, store.ErrLocked)) {
+	if err != nil && (mode != readOnly || !errors.Is(err, store.ErrLocked)) {
 		return nil, err
 	}
 	budget := 0 // export renders once, with every entry's related entries
-	if mode == exclusive {
+	if mode != readOnly {
 		budget = hintBudget
 	}
 	p, err := openLocked(ctx, cfg, log, lock != nil, budget)
+	if err == nil && mode != daemonMode {
+		if err = p.poller.PrepareDuplicates(ctx); err != nil {
+			p.store.Close()
+			err = fmt.Errorf("prepare the duplicate index: %w", err)
+		}
+	}
 	if err != nil {
 		lock.Release()
 		return nil, err
@@ -117,10 +127,6 @@ func openLocked(ctx context.Context, cfg *config.Config, log *slog.Logger, sync 
 		HintsReadOnly:  !sync,
 		HintBudget:     budget,
 	})
-	if err := p.PrepareDuplicates(ctx); err != nil {
-		st.Close()
-		return nil, fmt.Errorf("prepare the duplicate index: %w", err)
-	}
 	return &pipeline{store: st, fetcher: f, poller: p}, nil
 }
 

@@ -109,7 +109,7 @@ func serve(path string, cfg *config.Config, ov overrides, log *slog.Logger) erro
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
 
-	p, err := openPipeline(context.Background(), cfg, log, exclusive)
+	p, err := openPipeline(context.Background(), cfg, log, daemonMode)
 	if err != nil {
 		return err
 	}
@@ -131,14 +131,11 @@ func serve(path string, cfg *config.Config, ov overrides, log *slog.Logger) erro
 	// already served (with the hints stored before until it is done), so a
 	// restart on a large archive serves at once.
 	loadCtx, stopLoad := context.WithCancel(context.Background())
-	loaded := make(chan struct{})
+	var loaders sync.WaitGroup // the background loading, waited for before the database closes
+	defer func() { stopLoad(); loaders.Wait() }()
 	start := time.Now()
 	loading := p.poller.StartLoadingRelated(loadCtx)
-	go func() {
-		defer close(loaded)
-		if err := p.poller.LoadDupFilter(loadCtx); err != nil && loadCtx.Err() == nil {
-			log.Error("load the duplicate filter", "err", err)
-		}
+	loaders.Go(func() {
 		if err := <-loading; err != nil {
 			if loadCtx.Err() == nil {
 				log.Error("load related entries", "err", err)
@@ -147,8 +144,7 @@ func serve(path string, cfg *config.Config, ov overrides, log *slog.Logger) erro
 		}
 		p.store.Invalidate()
 		log.Info("related index loaded", "ms", time.Since(start).Milliseconds())
-	}()
-	defer func() { stopLoad(); <-loaded }()
+	})
 
 	m := newMetrics(p.store, pub, time.Now)
 	p.poller.OnPoll(m.observePoll)
@@ -173,6 +169,19 @@ func serve(path string, cfg *config.Config, ov overrides, log *slog.Logger) erro
 	go func() { serveErr <- httpServer.Serve(ln) }()
 	log.Info("serving", "addr", ln.Addr().String(), "config", path, "database", cfg.Database, "sources", len(cfg.Sources))
 
+	// Polling waits for the duplicate index: after an upgrade that makes
+	// its sketches again, that is a while, and the feeds are served
+	// meanwhile.
+	if err := p.poller.PrepareDuplicates(context.Background()); err != nil {
+		return fmt.Errorf("prepare the duplicate index: %w", err)
+	}
+	// The filter is loaded from the keys as PrepareDuplicates left them;
+	// until it is, every new entry is looked up.
+	loaders.Go(func() {
+		if err := p.poller.LoadDupFilter(loadCtx); err != nil && loadCtx.Err() == nil {
+			log.Error("load the duplicate filter", "err", err)
+		}
+	})
 	sm := newServiceManager(log)
 	sched, err := aggregator.NewScheduler(cfg, p.poller, log)
 	if err != nil {
