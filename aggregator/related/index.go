@@ -92,10 +92,19 @@ type Hit struct {
 
 // postingList holds the entries that have one term: their slots and their
 // quantized weights, in two slices (5 bytes an entry rather than a padded
-// struct's 8).
+// struct's 8), in the order the entries were added.
+//
+// A term in more than maxDocFreq entries is never walked by a query, so
+// when it is in more than dropDocFreq its postings are dropped and it is
+// only counted (common); they are made again from the entries' term lists
+// when the count falls back to maxDocFreq, so a query walks the same
+// postings as if none had been dropped. On long texts these few hundred
+// words hold more than half of all postings.
 type postingList struct {
-	slots []uint32
-	tfs   []uint8
+	slots  []uint32
+	tfs    []uint8
+	df     int32 // entries with the term
+	common bool  // postings dropped: df went over dropDocFreq and is still over maxDocFreq
 }
 
 type doc struct {
@@ -112,12 +121,18 @@ type doc struct {
 
 // eachTerm calls fn with each of d's terms and its weighted frequency.
 func (d *doc) eachTerm(fn func(t uint32, tf float64)) {
+	d.eachQuantized(func(t uint32, q uint8) { fn(t, dequantize(q)) })
+}
+
+// eachQuantized calls fn with each of d's terms and its quantized weighted
+// frequency.
+func (d *doc) eachQuantized(fn func(t uint32, q uint8)) {
 	t, b := uint64(0), d.terms
 	for _, q := range d.tfs {
 		delta, n := binary.Uvarint(b)
 		b = b[n:]
 		t += delta
-		fn(uint32(t), dequantize(q))
+		fn(uint32(t), q)
 	}
 }
 
@@ -155,6 +170,7 @@ type Index struct {
 	hashes   []uint64          // by term id: its hash, to forget it when no entry has it
 	freeIDs  []uint32          // term ids no entry has, for reuse
 	totalLen float64
+	dropAt   int32 // dropDocFreq; tests raise it to compare with an index that never drops
 
 	// added holds the entries in the order they were added, for forgetting
 	// the oldest when MaxEntries is reached; an entry removed or replaced
@@ -178,7 +194,7 @@ func (ix *Index) Terms() int {
 
 // New returns an empty Index.
 func New(cfg Config) *Index {
-	return &Index{cfg: cfg.withDefaults(), byID: map[int64]uint32{}, termIDs: map[uint64]uint32{}}
+	return &Index{cfg: cfg.withDefaults(), byID: map[int64]uint32{}, termIDs: map[uint64]uint32{}, dropAt: dropDocFreq}
 }
 
 // MaxEntries returns how many entries the index holds at most, 0 for no
@@ -294,8 +310,15 @@ func (ix *Index) AddPrepared(p Prepared) {
 	ix.byID[d.ID] = slot
 	for _, t := range terms {
 		pl := &ix.postings[t.id]
-		pl.slots = append(pl.slots, slot)
-		pl.tfs = append(pl.tfs, t.q)
+		pl.df++
+		switch {
+		case pl.common:
+		case pl.df > ix.dropAt: // too common to be walked: only counted from now on
+			pl.slots, pl.tfs, pl.common = nil, nil, true
+		default:
+			pl.slots = append(pl.slots, slot)
+			pl.tfs = append(pl.tfs, t.q)
+		}
 	}
 	ix.totalLen += float64(nd.length)
 	ix.added = append(ix.added, addition{d.ID, nd.seq})
@@ -342,8 +365,22 @@ func (ix *Index) Remove(id int64) {
 
 func (ix *Index) removeSlot(slot uint32) {
 	d := ix.slots[slot]
+	var restore []uint32
 	d.eachTerm(func(t uint32, _ float64) {
 		pl := &ix.postings[t]
+		pl.df--
+		switch {
+		case pl.df == 0: // the term's last entry: forget the term
+			*pl = postingList{}
+			delete(ix.termIDs, ix.hashes[t])
+			ix.freeIDs = append(ix.freeIDs, t)
+			return
+		case pl.common:
+			if pl.df <= maxDocFreq {
+				restore = append(restore, t)
+			}
+			return
+		}
 		// Postings stay in the order entries were added, so the entry
 		// forgotten for being the oldest is found at once, near the front.
 		switch i := slices.Index(pl.slots, slot); {
@@ -353,16 +390,49 @@ func (ix *Index) removeSlot(slot uint32) {
 			pl.slots = slices.Delete(pl.slots, i, i+1)
 			pl.tfs = slices.Delete(pl.tfs, i, i+1)
 		}
-		if len(pl.slots) == 0 { // the term's last entry: forget the term
-			*pl = postingList{}
-			delete(ix.termIDs, ix.hashes[t])
-			ix.freeIDs = append(ix.freeIDs, t)
-		}
 	})
 	ix.totalLen -= float64(d.length)
 	delete(ix.byID, d.id)
 	ix.slots[slot] = nil
 	ix.free = append(ix.free, slot)
+	if len(restore) > 0 {
+		ix.restorePostings(restore)
+	}
+}
+
+// restorePostings makes again, from the entries' term lists, the postings
+// of terms that were too common to keep and no longer are. It reads every
+// entry's terms, so hysteresis (dropped above dropDocFreq, restored at
+// maxDocFreq) keeps it rare.
+func (ix *Index) restorePostings(terms []uint32) {
+	type posting struct {
+		seq  uint64
+		slot uint32
+		q    uint8
+	}
+	found := make(map[uint32][]posting, len(terms))
+	for _, t := range terms {
+		found[t] = make([]posting, 0, ix.postings[t].df)
+	}
+	for slot, d := range ix.slots {
+		if d == nil {
+			continue
+		}
+		d.eachQuantized(func(t uint32, q uint8) {
+			if ps, ok := found[t]; ok {
+				found[t] = append(ps, posting{d.seq, uint32(slot), q})
+			}
+		})
+	}
+	for t, ps := range found {
+		slices.SortFunc(ps, func(a, b posting) int { return cmp.Compare(a.seq, b.seq) })
+		pl := &ix.postings[t]
+		pl.common = false
+		pl.slots, pl.tfs = make([]uint32, len(ps)), make([]uint8, len(ps))
+		for i, p := range ps {
+			pl.slots[i], pl.tfs[i] = p.slot, p.q
+		}
+	}
 }
 
 // Related returns up to max entries related to the entry with id, best
@@ -465,8 +535,8 @@ func (ix *Index) rank(self uint32, query map[uint32]float64) ([]Hit, map[int64]i
 	for _, t := range terms {
 		qw := query[t]
 		pl := ix.postings[t]
-		df := len(pl.slots)
-		if df < 2 || df > maxDF {
+		df := int(pl.df)
+		if df < 2 || df > maxDF || pl.common {
 			continue // only in one entry, or in too many to tell entries apart
 		}
 		idf := math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
@@ -535,7 +605,7 @@ func (ix *Index) expand(query map[uint32]float64, top []Hit, qLen float64) {
 	}
 	list := make([]weighted, 0, len(extra))
 	for t, v := range extra {
-		df := float64(len(ix.postings[t].slots))
+		df := float64(ix.postings[t].df)
 		list = append(list, weighted{t, v * math.Log(1+(n-df+0.5)/(df+0.5))})
 	}
 	slices.SortFunc(list, func(a, b weighted) int {
@@ -555,6 +625,7 @@ func (ix *Index) expand(query map[uint32]float64, top []Hit, qLen float64) {
 // Bounds on the work of one query.
 const (
 	maxDocFreq  = 1000 // words in more entries are skipped
+	dropDocFreq = 1250 // words in more entries have their postings dropped, until back to maxDocFreq
 	expandTerms = 120  // words the second pass borrows
 )
 
