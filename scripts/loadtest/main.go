@@ -144,6 +144,12 @@ func run(n, m int, shared string, repoll, keep bool, relatedMax int, hold time.D
 	if err != nil {
 		return err
 	}
+	// The farm and the readers share the machine with the daemon: what
+	// they took is what the daemon could not have.
+	farmCPU, err := cpuSeconds(farm.Process.Pid)
+	if err != nil {
+		return err
+	}
 	rssCold, _ := peakRSS(daemon.Process.Pid)
 	if hold > 0 { // time to look inside the daemon (a heap profile)
 		fmt.Printf("cold ingest done; holding %s (daemon pid %d)\n", hold, daemon.Process.Pid)
@@ -181,6 +187,7 @@ func run(n, m int, shared string, repoll, keep bool, relatedMax int, hold time.D
 		n, m, stats.Truth["expected_items"], stats.Truth["syndicated_copies"], stats.Truth["syndicated_stories"])
 	fmt.Printf("cold ingest: %.1f s wall, %.1f CPU-s (first cycle: %s ms), peak RSS %d MB after it\n",
 		coldWall.Seconds(), coldCPU, attr(first, "ms"), rssCold/1024)
+	fmt.Printf("beside it: the farm %.1f CPU-s, this program (readers) %.1f CPU-s\n", farmCPU, selfCPU())
 	fmt.Printf("readers during the cold ingest: %s\n", summarize(latencies))
 	fmt.Printf("unchanged re-poll: %s\n", repollMS)
 	fmt.Printf("peak RSS (VmHWM): %d MB\n", rss/1024)
@@ -293,6 +300,15 @@ func waitGet(u string) (string, error) {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// selfCPU returns this process's user and system CPU time.
+func selfCPU() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 // cpuSeconds reads a process's user and system CPU time from /proc.
