@@ -128,24 +128,26 @@ func Containment(a, b Sketch) float64 {
 	return min(1, inter/float64(min(a.Size, b.Size)))
 }
 
-// run is a stretch of tokens of one kind: words, or CJK characters.
+// run is a stretch of tokens of one kind, words or CJK characters:
+// tokens[start:end] of what tokenize returns.
 type run struct {
-	tokens []string
-	cjk    bool
+	start, end int
+	cjk        bool
 }
 
 // tokenize splits normalised text into runs of words and runs of CJK
 // characters. Case, width and punctuation do not matter. The tokens are
-// pieces of one lower-cased copy of the text, not copies of their own.
-func tokenize(text string) []run {
+// pieces of one lower-cased copy of the text, not copies of their own, and
+// all runs share one slice of them.
+func tokenize(text string) (tokens []string, runs []run) {
 	text = strings.ToLower(norm.NFKC.String(text))
-	var runs []run
-	var cur run
+	tokens = make([]string, 0, len(text)/4+1)
+	cur := run{}
 	flush := func() {
-		if len(cur.tokens) > 0 {
+		if cur.end = len(tokens); cur.end > cur.start {
 			runs = append(runs, cur)
 		}
-		cur = run{}
+		cur = run{start: len(tokens)}
 	}
 	word := -1 // where the word being read starts
 	endWord := func(end int) {
@@ -153,7 +155,7 @@ func tokenize(text string) []run {
 			if cur.cjk {
 				flush()
 			}
-			cur.tokens = append(cur.tokens, text[word:end])
+			tokens = append(tokens, text[word:end])
 			word = -1
 		}
 	}
@@ -165,7 +167,7 @@ func tokenize(text string) []run {
 				flush()
 				cur.cjk = true
 			}
-			cur.tokens = append(cur.tokens, text[i:i+utf8.RuneLen(r)])
+			tokens = append(tokens, text[i:i+utf8.RuneLen(r)])
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if cur.cjk {
 				flush()
@@ -179,7 +181,7 @@ func tokenize(text string) []run {
 	}
 	endWord(len(text))
 	flush()
-	return runs
+	return tokens, runs
 }
 
 // MarshalBinary encodes a sketch for storage.

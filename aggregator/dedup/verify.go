@@ -54,19 +54,19 @@ func shingles(text string) map[uint64]struct{} {
 // eachShingle calls f with each shingle of text: shingleWords words, or
 // shingleChars CJK characters; a run shorter than that is one shingle.
 func eachShingle(text string, f func(parts []string)) {
-	for _, run := range tokenize(text) {
+	all, runs := tokenize(text)
+	for _, run := range runs {
 		k := shingleWords
 		if run.cjk {
 			k = shingleChars
 		}
-		if len(run.tokens) < k {
-			if len(run.tokens) > 0 {
-				f(run.tokens)
-			}
+		tokens := all[run.start:run.end]
+		if len(tokens) < k {
+			f(tokens)
 			continue
 		}
-		for i := 0; i+k <= len(run.tokens); i++ {
-			f(run.tokens[i : i+k])
+		for i := 0; i+k <= len(tokens); i++ {
+			f(tokens[i : i+k])
 		}
 	}
 }

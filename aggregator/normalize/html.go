@@ -145,7 +145,23 @@ var inline = map[atom.Atom]bool{
 
 // collapseSpace trims s and turns every run of white space into one space.
 func collapseSpace(s string) string {
-	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false // white space since the last word
+	for len(s) > 0 {
+		r, size := utf8.DecodeRuneInString(s)
+		if unicode.IsSpace(r) {
+			space = true
+		} else {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteString(s[:size]) // as it is, even a byte that is not UTF-8
+		}
+		s = s[size:]
+	}
+	return b.String()
 }
 
 // windows1252 maps the bytes 0x80–0x9F of windows-1252 to Unicode; 0 where

@@ -42,19 +42,20 @@ func main() {
 	relatedMax := flag.Int("related-max", 5, "related.max of the config (0 leaves the related index out)")
 	tick := flag.String("tick", "", "the farm's -tick: every tick a share (-grow) of the feeds gains an item, so the re-poll parses changed feeds")
 	grow := flag.String("grow", "0.1", "the farm's -grow")
+	readers := flag.Bool("readers", true, "read the page and the feeds during the cold ingest, as subscribers would (false: time the ingest alone)")
 	hold := flag.Duration("hold", 0, "pause this long after the cold ingest, before the re-poll (to take a heap profile)")
 	flag.Parse()
 	var farmArgs []string
 	if *tick != "" {
 		farmArgs = []string{"-tick", *tick, "-grow", *grow}
 	}
-	if err := run(*n, *m, *shared, *repoll, *keep, *relatedMax, *hold, farmArgs); err != nil {
+	if err := run(*n, *m, *shared, *repoll, *keep, *readers, *relatedMax, *hold, farmArgs); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n, m int, shared string, repoll, keep bool, relatedMax int, hold time.Duration, farmArgs []string) error {
+func run(n, m int, shared string, repoll, keep, readers bool, relatedMax int, hold time.Duration, farmArgs []string) error {
 	farmSrc := filepath.Join(shared, "tools", "feedfarm")
 	if _, err := os.Stat(farmSrc); err != nil {
 		fmt.Printf("loadtest: %s is absent (../shared is not on this machine): nothing to measure\n", farmSrc)
@@ -132,7 +133,15 @@ func run(n, m int, shared string, repoll, keep bool, relatedMax int, hold time.D
 	// page and the feeds, as subscribers would.
 	stopReaders := make(chan struct{})
 	readersDone := make(chan []time.Duration)
-	go func() { readersDone <- readDuring("http://"+<-serving, stopReaders) }()
+	go func() {
+		addr := <-serving
+		if !readers {
+			<-stopReaders
+			readersDone <- nil
+			return
+		}
+		readersDone <- readDuring("http://"+addr, stopReaders)
+	}()
 	first, ok := <-cycles
 	close(stopReaders)
 	latencies := <-readersDone
