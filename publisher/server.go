@@ -240,8 +240,12 @@ func (s *Server) serveStyle(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, format, category string) {
 	var out *rendered
 	var err error
-	if b := r.URL.Query().Get("before"); b != "" && format != "categories" {
-		out, err = s.olderPage(r.Context(), format, category, b)
+	before := ""
+	if r.URL.RawQuery != "" { // most requests have none: spare the parse
+		before = r.URL.Query().Get("before")
+	}
+	if before != "" && format != "categories" {
+		out, err = s.olderPage(r.Context(), format, category, before)
 		if errors.Is(err, errBadCursor) {
 			http.Error(w, "bad page", http.StatusBadRequest)
 			return
@@ -256,19 +260,21 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, format, category 
 		return
 	}
 	h := w.Header()
-	h["Content-Type"] = out.hdr.ctype
 	h["Vary"] = varyAcceptEncoding
 	h["Cache-Control"] = cachePublic60
 	for k, v := range out.headers {
 		h.Set(k, v)
 	}
-	body, etag := out.body, out.hdr.etag
-	if acceptsGzip(r) {
+	body, etag, gzipped := out.body, out.hdr.etag, acceptsGzip(r)
+	if gzipped {
 		body, etag = out.gz, out.hdr.gzETag
-		h["Content-Encoding"] = contentEncodingGzip
 	}
 	h["Etag"] = etag
 	if r.Header.Get("Range") != "" {
+		h["Content-Type"] = out.hdr.ctype
+		if gzipped {
+			h["Content-Encoding"] = contentEncodingGzip
+		}
 		http.ServeContent(w, r, "", out.modified, bytes.NewReader(body))
 		return
 	}
@@ -276,10 +282,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, format, category 
 	// the bytes are ready, and so are their validators.
 	h["Last-Modified"] = out.hdr.lastModified
 	if notModified(r, etag[0], out.modified) {
-		delete(h, "Content-Type")
-		delete(h, "Content-Encoding")
 		w.WriteHeader(http.StatusNotModified)
 		return
+	}
+	h["Content-Type"] = out.hdr.ctype
+	if gzipped {
+		h["Content-Encoding"] = contentEncodingGzip
 	}
 	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(http.StatusOK)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,6 +24,14 @@ type metrics struct {
 	bytes     prometheus.Counter
 	entries   *prometheus.CounterVec
 	requests  *prometheus.CounterVec
+	// byRoute holds the requests counter of each (route, code) seen, so
+	// that a request costs a lookup, not a hashing of label values.
+	byRoute sync.Map // routeCode → prometheus.Counter
+}
+
+type routeCode struct {
+	route string
+	code  int
 }
 
 // newMetrics registers the daemon's metrics: those counted as polls and
@@ -113,11 +122,15 @@ func (m *metrics) instrument(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
 		h.ServeHTTP(rec, r)
-		path := r.Pattern
-		if path == "" {
-			path = "unmatched"
+		key := routeCode{r.Pattern, rec.code}
+		if key.route == "" {
+			key.route = "unmatched"
 		}
-		m.requests.WithLabelValues(path, strconv.Itoa(rec.code)).Inc()
+		c, ok := m.byRoute.Load(key)
+		if !ok {
+			c, _ = m.byRoute.LoadOrStore(key, m.requests.WithLabelValues(key.route, strconv.Itoa(key.code)))
+		}
+		c.(prometheus.Counter).Inc()
 	})
 }
 
