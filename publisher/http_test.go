@@ -21,14 +21,23 @@ import (
 
 func TestConditionalRequestsAndGzip(t *testing.T) {
 	s := newSite(t, filepath.Join(t.TempDir(), "t.db"), []string{"rss.xml"})
-	for _, path := range []string{"/feed.atom", "/feed.rss", "/feed.json"} {
+	for _, path := range []string{"/feed.atom", "/feed.rss", "/feed.json", "/"} {
 		resp, plain := s.get(path)
 		etag, lastMod := resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
 		if resp.StatusCode != 200 || etag == "" || lastMod == "" {
 			t.Fatalf("%s: %s, ETag %q, Last-Modified %q", path, resp.Status, etag, lastMod)
 		}
-		if r, body := s.get(path, "If-None-Match", etag); r.StatusCode != http.StatusNotModified || len(body) != 0 {
+		if path == "/" && (resp.Header.Get("Content-Security-Policy") == "" || resp.Header.Get("X-Content-Type-Options") != "nosniff") {
+			t.Errorf("the page lacks its security headers: %v", resp.Header)
+		}
+		r, body := s.get(path, "If-None-Match", etag)
+		if r.StatusCode != http.StatusNotModified || len(body) != 0 {
 			t.Errorf("%s with If-None-Match: %s", path, r.Status)
+		}
+		// A 304 carries what a cache needs to update its copy (RFC 9110
+		// 15.4.5), not the representation's own headers.
+		if r.Header.Get("ETag") != etag || r.Header.Get("Cache-Control") == "" || r.Header.Get("Vary") != "Accept-Encoding" || r.Header.Get("Content-Type") != "" {
+			t.Errorf("%s: 304 headers %v", path, r.Header)
 		}
 		if r, _ := s.get(path, "If-Modified-Since", lastMod); r.StatusCode != http.StatusNotModified {
 			t.Errorf("%s with If-Modified-Since: %s", path, r.Status)

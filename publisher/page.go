@@ -5,6 +5,7 @@ import (
 	"context"
 	"embed"
 	"html/template"
+	"net/http"
 	"net/url"
 	"time"
 	"unicode"
@@ -111,8 +112,16 @@ func (s *Server) buildPage(ctx context.Context, now time.Time, set Settings, cat
 		modified: latestChange(stored, s.started),
 		ctype:    "text/html; charset=utf-8",
 		expires:  expires,
-		headers:  map[string]string{"Content-Security-Policy": contentSecurityPolicy, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer-when-downgrade"},
+		headers:  pageHeaders,
 	}, nil
+}
+
+// pageHeaders are the page's own response headers (canonical keys, values
+// shared by every response: net/http only reads them).
+var pageHeaders = http.Header{
+	"Content-Security-Policy": {contentSecurityPolicy},
+	"X-Content-Type-Options":  {"nosniff"},
+	"Referrer-Policy":         {"no-referrer-when-downgrade"},
 }
 
 func categoryPage(base, slug string) string {

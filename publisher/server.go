@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -98,10 +99,10 @@ var formats = map[string]format{
 
 // rendered is one cached response.
 type rendered struct {
-	generation uint64    // store generation rendered
-	settings   int       // settings version rendered
-	expires    time.Time // when a held entry becomes due; zero: never
-	headers    map[string]string
+	generation uint64      // store generation rendered
+	settings   int         // settings version rendered
+	expires    time.Time   // when a held entry becomes due; zero: never
+	headers    http.Header // sent with the body (not with a 304)
 	body, gz   []byte
 	etag       string // of body; the gzipped variant adds "-gz"
 	modified   time.Time
@@ -262,15 +263,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, format, category 
 	h := w.Header()
 	h["Vary"] = varyAcceptEncoding
 	h["Cache-Control"] = cachePublic60
-	for k, v := range out.headers {
-		h.Set(k, v)
-	}
 	body, etag, gzipped := out.body, out.hdr.etag, acceptsGzip(r)
 	if gzipped {
 		body, etag = out.gz, out.hdr.gzETag
 	}
 	h["Etag"] = etag
 	if r.Header.Get("Range") != "" {
+		maps.Copy(h, out.headers)
 		h["Content-Type"] = out.hdr.ctype
 		if gzipped {
 			h["Content-Encoding"] = contentEncodingGzip
@@ -285,6 +284,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, format, category 
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
+	maps.Copy(h, out.headers)
 	h["Content-Type"] = out.hdr.ctype
 	if gzipped {
 		h["Content-Encoding"] = contentEncodingGzip
