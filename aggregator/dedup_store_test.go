@@ -11,7 +11,9 @@ import (
 	"github.com/tributary/tributary/aggregator"
 )
 
-const ladderStory = `The river authority said on Tuesday that the new fish ladder at the old mill weir had carried more than four thousand salmon upstream in its first month. Engineers had expected half that number. Volunteers who count the fish each morning said the run was the strongest in twenty years.`
+// ladderStory has characters that NFKC changes (a ligature, full-width
+// digits), so that a sketch made without normalising would differ.
+const ladderStory = `The river authority said on Tuesday that the new ﬁsh ladder at the old mill weir had carried more than ４０００ salmon upstream in its first month. Engineers had expected half that number. Volunteers who count the fish each morning said the run was the strongest in twenty years.`
 
 // The duplicate index is on disk: a copy from another source is found
 // through the keys stored with the original, and a database written before
@@ -23,14 +25,16 @@ func TestDuplicateKeysAreStoredAndBackfilled(t *testing.T) {
 	if r := e.poll(a); r.Counts.New != 1 {
 		t.Fatalf("poll a: %+v", r)
 	}
-	if err := e.poller.LoadIndexes(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	db, err := sql.Open("sqlite", e.dbPath+"?_pragma=busy_timeout(5000)")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	var polled []byte // as the poll made it, from the text normalised once for several uses
+	db.QueryRow(`SELECT fingerprint FROM entries`).Scan(&polled)
+	if err := e.poller.LoadIndexes(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	var keys int
 	var sketch []byte
 	db.QueryRow(`SELECT count(*) FROM dedup_keys`).Scan(&keys)
@@ -49,8 +53,8 @@ func TestDuplicateKeysAreStoredAndBackfilled(t *testing.T) {
 	var again []byte
 	db.QueryRow(`SELECT count(*) FROM dedup_keys`).Scan(&keys)
 	db.QueryRow(`SELECT fingerprint FROM entries`).Scan(&again)
-	if keys == 0 || !bytes.Equal(again, sketch) {
-		t.Fatalf("after loading the indexes: %d keys, sketch made again %v", keys, bytes.Equal(again, sketch))
+	if keys == 0 || !bytes.Equal(again, sketch) || !bytes.Equal(again, polled) {
+		t.Fatalf("after loading the indexes: %d keys, sketch made again as before %v, as when polled %v", keys, bytes.Equal(again, sketch), bytes.Equal(again, polled))
 	}
 	e.clock.Set(e.clock.Now().Add(time.Hour))
 	copied := "By Sam Reed. " + ladderStory[:strings.LastIndex(ladderStory, " Volunteers")] + " Source: River Times"

@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"golang.org/x/text/unicode/norm"
 	"log/slog"
 	"math/rand/v2"
 	"net/url"
@@ -521,12 +522,20 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch
 		hash, seen := stored[e.Key]
 		work[i] = !e.Filtered && (!seen || hash != e.Hash)
 	}
-	sketches := sketch(entries, work)
+	// Each text is normalised (NFKC) once, for its sketch and its terms.
+	texts := make([]string, len(entries))
+	for i := range entries {
+		if work[i] {
+			texts[i] = norm.NFKC.String(entries[i].ContentText)
+		}
+	}
+	sketches := sketch(entries, texts, work)
 	prepared := make([]related.Prepared, len(entries))
 	for i := range entries {
 		e := &entries[i]
 		if work[i] && p.related != nil {
-			prepared[i] = p.related.Prepare(related.Doc{Title: e.Title, Text: e.ContentText, At: e.PublishedOr(at), Categories: slugs(e.Categories)})
+			prepared[i] = p.related.Prepare(related.Doc{Title: norm.NFKC.String(e.Title), Text: texts[i], NFKC: true,
+				At: e.PublishedOr(at), Categories: slugs(e.Categories)})
 		}
 	}
 	p.saveMu.Lock()
@@ -634,15 +643,16 @@ func slugs(cats []entry.Category) []string {
 	return out
 }
 
-// sketch computes the text sketch of each entry with work[i] set, for
-// duplicate detection, and stores it encoded in the entry.
-func sketch(entries []entry.Entry, work []bool) []dedup.Sketch {
+// sketch computes the text sketch of each entry with work[i] set, from its
+// text in NFKC form (texts[i]), for duplicate detection, and stores it
+// encoded in the entry.
+func sketch(entries []entry.Entry, texts []string, work []bool) []dedup.Sketch {
 	out := make([]dedup.Sketch, len(entries))
 	for i := range entries {
 		if !work[i] {
 			continue
 		}
-		if s, ok := dedup.NewSketch(entries[i].ContentText); ok {
+		if s, ok := dedup.NewSketchNFKC(texts[i]); ok {
 			out[i] = s
 			entries[i].Sketch, _ = s.MarshalBinary()
 		}

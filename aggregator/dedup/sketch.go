@@ -60,8 +60,15 @@ type Sketch struct {
 // NewSketch sketches text (plain text, any language). ok is false when the
 // text is too short to compare.
 func NewSketch(text string) (s Sketch, ok bool) {
+	return NewSketchNFKC(norm.NFKC.String(text))
+}
+
+// NewSketchNFKC is NewSketch of a text already in Unicode's NFKC form
+// (norm.NFKC.String), for a caller that normalises a text once for all its
+// uses: normalising is a good part of the cost.
+func NewSketchNFKC(text string) (s Sketch, ok bool) {
 	var all []uint32
-	eachShingle(text, func(parts []string) { all = append(all, fnv32(parts)) })
+	eachShingleNFKC(text, func(parts []string) { all = append(all, fnv32(parts)) })
 	slices.Sort(all)
 	all = slices.Compact(all)
 	s.Size = len(all)
@@ -135,12 +142,12 @@ type run struct {
 	cjk        bool
 }
 
-// tokenize splits normalised text into runs of words and runs of CJK
+// tokenize splits text, in NFKC form, into runs of words and runs of CJK
 // characters. Case, width and punctuation do not matter. The tokens are
 // pieces of one lower-cased copy of the text, not copies of their own, and
 // all runs share one slice of them.
 func tokenize(text string) (tokens []string, runs []run) {
-	text = strings.ToLower(norm.NFKC.String(text))
+	text = strings.ToLower(text)
 	tokens = make([]string, 0, len(text)/4+1)
 	cur := run{}
 	flush := func() {

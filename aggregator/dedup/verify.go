@@ -1,5 +1,7 @@
 package dedup
 
+import "golang.org/x/text/unicode/norm"
+
 // Verification thresholds. A candidate proposed by the sketches becomes a
 // duplicate only when the exact shingles of both stored texts agree: the
 // sketches overstate how much of a short text a long one contains (pairs
@@ -54,6 +56,11 @@ func shingles(text string) map[uint64]struct{} {
 // eachShingle calls f with each shingle of text: shingleWords words, or
 // shingleChars CJK characters; a run shorter than that is one shingle.
 func eachShingle(text string, f func(parts []string)) {
+	eachShingleNFKC(norm.NFKC.String(text), f)
+}
+
+// eachShingleNFKC is eachShingle of a text in NFKC form.
+func eachShingleNFKC(text string, f func(parts []string)) {
 	all, runs := tokenize(text)
 	for _, run := range runs {
 		k := shingleWords

@@ -15,6 +15,7 @@ package related
 import (
 	"cmp"
 	"encoding/binary"
+	"golang.org/x/text/unicode/norm"
 	"math"
 	"slices"
 	"sync"
@@ -82,6 +83,10 @@ type Doc struct {
 	// Group is the same for an entry and its duplicates (the id of the
 	// first-seen copy); 0 means the entry has none.
 	Group int64
+	// NFKC says Title and Text are already in Unicode's NFKC form
+	// (norm.NFKC.String), normalised once by a caller that has other uses
+	// for them.
+	NFKC bool
 }
 
 // Hit is a related entry and its score, higher is closer.
@@ -234,6 +239,9 @@ type weightedTerm struct {
 func (ix *Index) Prepare(d Doc) Prepared {
 	// Terms are counted by sorting their hashes, not in a map: fewer
 	// allocations, and the terms come out in one order every time.
+	if !d.NFKC {
+		d.Title, d.Text = norm.NFKC.String(d.Title), norm.NFKC.String(d.Text)
+	}
 	var title, body []uint64
 	eachTerm(d.Title, func(t string) { title = append(title, termHash(t)) })
 	body = make([]uint64, 0, min(ix.cfg.MaxTerms, len(d.Text)/4+1))

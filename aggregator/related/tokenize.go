@@ -16,15 +16,14 @@ import (
 // stands for itself). Mixed text gives both.
 func Terms(text string) []string {
 	var out []string
-	eachTerm(text, func(t string) { out = append(out, t) })
+	eachTerm(norm.NFKC.String(text), func(t string) { out = append(out, t) })
 	return out
 }
 
-// eachTerm calls fn with the terms of text, in order (see Terms). Bigrams
-// and words already in lower case are pieces of one normalised copy of the
-// text, not copies of their own.
+// eachTerm calls fn with the terms of text, in NFKC form, in order (see
+// Terms). Bigrams and words already in lower case are pieces of the text,
+// not copies of their own.
 func eachTerm(text string, fn func(string)) {
-	text = norm.NFKC.String(text)
 	word, wordRunes := -1, 0 // where the word being read starts, and its length in characters
 	var cjk []int            // where each character of the CJK run being read starts
 	flushWord := func(end int) {
