@@ -124,6 +124,22 @@ type doc struct {
 	seq        uint64 // when it was added
 }
 
+// add appends an entry to the postings. A full list grows by an eighth,
+// not by append's quarter to double: postings are most of the index's
+// memory, and a list loses entries at its front as it gains them at its
+// back, so it seldom grows for good.
+func (pl *postingList) add(slot uint32, q uint8) {
+	if n := len(pl.slots); n == cap(pl.slots) {
+		c := n + n/8 + 4
+		slots, tfs := make([]uint32, n, c), make([]uint8, n, c)
+		copy(slots, pl.slots)
+		copy(tfs, pl.tfs)
+		pl.slots, pl.tfs = slots, tfs
+	}
+	pl.slots = append(pl.slots, slot)
+	pl.tfs = append(pl.tfs, q)
+}
+
 // eachTerm calls fn with each of d's terms and its weighted frequency.
 func (d *doc) eachTerm(fn func(t uint32, tf float64)) {
 	d.eachQuantized(func(t uint32, q uint8) { fn(t, dequantize(q)) })
@@ -139,6 +155,15 @@ func (d *doc) eachQuantized(fn func(t uint32, q uint8)) {
 		t += delta
 		fn(uint32(t), q)
 	}
+}
+
+// uvarintLen is the length of x as a uvarint.
+func uvarintLen(x uint64) int {
+	n := 1
+	for ; x >= 0x80; x >>= 7 {
+		n++
+	}
+	return n
 }
 
 // termHash is a term's key in the vocabulary: 64 bits, so that two of the
@@ -322,8 +347,15 @@ func (ix *Index) AddPrepared(p Prepared) {
 		nd.length += float32(dequantize(q))
 	}
 	slices.SortFunc(terms, func(a, b weighted) int { return cmp.Compare(a.id, b.id) })
-	nd.tfs = make([]uint8, len(terms))
-	prev := uint32(0)
+	// The term list is made at its exact size: appending would leave up
+	// to half of it unused, and it is most of an entry's memory.
+	size, prev := 0, uint32(0)
+	for _, t := range terms {
+		size += uvarintLen(uint64(t.id - prev))
+		prev = t.id
+	}
+	nd.terms, nd.tfs = make([]byte, 0, size), make([]uint8, len(terms))
+	prev = 0
 	for i, t := range terms {
 		nd.terms = binary.AppendUvarint(nd.terms, uint64(t.id-prev))
 		nd.tfs[i], prev = t.q, t.id
@@ -345,8 +377,7 @@ func (ix *Index) AddPrepared(p Prepared) {
 		case pl.df > ix.dropAt: // too common to be walked: only counted from now on
 			pl.slots, pl.tfs, pl.common = nil, nil, true
 		default:
-			pl.slots = append(pl.slots, slot)
-			pl.tfs = append(pl.tfs, t.q)
+			pl.add(slot, t.q)
 		}
 	}
 	ix.totalLen += float64(nd.length)
