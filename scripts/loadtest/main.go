@@ -42,6 +42,7 @@ func main() {
 	relatedMax := flag.Int("related-max", 5, "related.max of the config (0 leaves the related index out)")
 	tick := flag.String("tick", "", "the farm's -tick: every tick a share (-grow) of the feeds gains an item, so the re-poll parses changed feeds")
 	grow := flag.String("grow", "0.1", "the farm's -grow")
+	workers := flag.Int("workers", 8, "fetch.workers (and per_host) of the config")
 	readers := flag.Bool("readers", true, "read the page and the feeds during the cold ingest, as subscribers would (false: time the ingest alone)")
 	hold := flag.Duration("hold", 0, "pause this long after the cold ingest, before the re-poll (to take a heap profile)")
 	flag.Parse()
@@ -49,13 +50,13 @@ func main() {
 	if *tick != "" {
 		farmArgs = []string{"-tick", *tick, "-grow", *grow}
 	}
-	if err := run(*n, *m, *shared, *repoll, *keep, *readers, *relatedMax, *hold, farmArgs); err != nil {
+	if err := run(*n, *m, *shared, *repoll, *keep, *readers, *workers, *relatedMax, *hold, farmArgs); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n, m int, shared string, repoll, keep, readers bool, relatedMax int, hold time.Duration, farmArgs []string) error {
+func run(n, m int, shared string, repoll, keep, readers bool, workers, relatedMax int, hold time.Duration, farmArgs []string) error {
 	farmSrc := filepath.Join(shared, "tools", "feedfarm")
 	if _, err := os.Stat(farmSrc); err != nil {
 		fmt.Printf("loadtest: %s is absent (../shared is not on this machine): nothing to measure\n", farmSrc)
@@ -96,7 +97,7 @@ func run(n, m int, shared string, repoll, keep, readers bool, relatedMax int, ho
 
 	cfg := filepath.Join(work, "config.yaml")
 	var b strings.Builder
-	fmt.Fprintf(&b, "database: tributary.db\nschedule: \"* * * * *\"\nrelated:\n  max: %d\nfetch:\n  workers: 8\n  per_host: 8\n  allow_private_networks: true\nsources:\n", relatedMax)
+	fmt.Fprintf(&b, "database: tributary.db\nschedule: \"* * * * *\"\nrelated:\n  max: %d\nfetch:\n  workers: %d\n  per_host: %d\n  allow_private_networks: true\nsources:\n", relatedMax, workers, workers)
 	for _, u := range urls {
 		fmt.Fprintf(&b, "  - url: %q\n", u[1])
 	}
