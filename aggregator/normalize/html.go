@@ -104,7 +104,7 @@ func plainText(fragment string, keepUnknownTags bool) string {
 	z := html.NewTokenizer(strings.NewReader(fragment))
 	skip := 0
 	for {
-		switch z.Next() {
+		switch tt := z.Next(); tt {
 		case html.ErrorToken:
 			return collapseSpace(b.String())
 		case html.TextToken:
@@ -112,23 +112,30 @@ func plainText(fragment string, keepUnknownTags bool) string {
 				b.Write(z.Text())
 			}
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
-			raw := string(z.Raw())
-			tt := z.Token()
-			if keepUnknownTags && skip == 0 && tt.DataAtom == 0 {
-				b.WriteString(raw)
+			// Only the tag's name matters: its attributes are not read
+			// (the raw bytes are kept first, as reading the name may
+			// change them).
+			var raw []byte
+			if keepUnknownTags && skip == 0 {
+				raw = append(raw, z.Raw()...)
+			}
+			name, _ := z.TagName()
+			tag := atom.Lookup(name)
+			if raw != nil && tag == 0 {
+				b.Write(raw)
 				continue
 			}
-			switch tt.DataAtom {
+			switch tag {
 			case atom.Script, atom.Style:
-				if tt.Type == html.StartTagToken {
+				if tt == html.StartTagToken {
 					skip++
-				} else if tt.Type == html.EndTagToken && skip > 0 {
+				} else if tt == html.EndTagToken && skip > 0 {
 					skip--
 				}
 			}
 			// Block elements separate words; inline ones (<b>, <a>) do
 			// not, so "<em>delta</em>." stays "delta.".
-			if !inline[tt.DataAtom] {
+			if !inline[tag] {
 				b.WriteByte(' ')
 			}
 		}
