@@ -11,7 +11,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"golang.org/x/text/unicode/norm"
 	"log/slog"
 	"math/rand/v2"
 	"net/url"
@@ -21,6 +20,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/tributary/tributary/aggregator/dedup"
 	"github.com/tributary/tributary/aggregator/entry"

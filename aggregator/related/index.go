@@ -15,11 +15,12 @@ package related
 import (
 	"cmp"
 	"encoding/binary"
-	"golang.org/x/text/unicode/norm"
 	"math"
 	"slices"
 	"sync"
 	"time"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Config tunes an Index. Zero fields take the defaults below.
@@ -262,11 +263,11 @@ type weightedTerm struct {
 // Prepare does the costly part of Add, the reading of the text, without
 // touching the index, so that it can run in parallel with other work.
 func (ix *Index) Prepare(d Doc) Prepared {
-	// Terms are counted by sorting their hashes, not in a map: fewer
-	// allocations, and the terms come out in one order every time.
 	if !d.NFKC {
 		d.Title, d.Text = norm.NFKC.String(d.Title), norm.NFKC.String(d.Text)
 	}
+	// Terms are counted by sorting their hashes, not in a map: fewer
+	// allocations, and the terms come out in one order every time.
 	var title, body []uint64
 	eachTerm(d.Title, func(t string) { title = append(title, termHash(t)) })
 	body = make([]uint64, 0, min(ix.cfg.MaxTerms, len(d.Text)/4+1))
