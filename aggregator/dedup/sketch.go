@@ -17,13 +17,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"slices"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
-
-	"github.com/tributary/tributary/aggregator/script"
 )
 
 // Tuning, chosen on ../shared/evalsets (see dedup_eval_test.go).
@@ -133,62 +128,6 @@ func Containment(a, b Sketch) float64 {
 	jac := float64(both) / float64(union)
 	inter := jac * float64(a.Size+b.Size) / (1 + jac)
 	return min(1, inter/float64(min(a.Size, b.Size)))
-}
-
-// run is a stretch of tokens of one kind, words or CJK characters:
-// tokens[start:end] of what tokenize returns.
-type run struct {
-	start, end int
-	cjk        bool
-}
-
-// tokenize splits text, in NFKC form, into runs of words and runs of CJK
-// characters. Case, width and punctuation do not matter. The tokens are
-// pieces of one lower-cased copy of the text, not copies of their own, and
-// all runs share one slice of them.
-func tokenize(text string) (tokens []string, runs []run) {
-	text = strings.ToLower(text)
-	tokens = make([]string, 0, len(text)/4+1)
-	cur := run{}
-	flush := func() {
-		if cur.end = len(tokens); cur.end > cur.start {
-			runs = append(runs, cur)
-		}
-		cur = run{start: len(tokens)}
-	}
-	word := -1 // where the word being read starts
-	endWord := func(end int) {
-		if word >= 0 {
-			if cur.cjk {
-				flush()
-			}
-			tokens = append(tokens, text[word:end])
-			word = -1
-		}
-	}
-	for i, r := range text {
-		switch {
-		case script.IsCJK(r):
-			endWord(i)
-			if !cur.cjk {
-				flush()
-				cur.cjk = true
-			}
-			tokens = append(tokens, text[i:i+utf8.RuneLen(r)])
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if cur.cjk {
-				flush()
-			}
-			if word < 0 {
-				word = i
-			}
-		default:
-			endWord(i)
-		}
-	}
-	endWord(len(text))
-	flush()
-	return tokens, runs
 }
 
 // MarshalBinary encodes a sketch for storage.
