@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -178,6 +179,33 @@ func TestShingleHashesAreFNV1a(t *testing.T) {
 		}
 		if fnv32(parts) != h32.Sum32() || fnv64(parts) != h64.Sum64() {
 			t.Errorf("%q: %x %x, want %x %x", parts, fnv32(parts), fnv64(parts), h32.Sum32(), h64.Sum64())
+		}
+	}
+}
+
+// The shingles of a text: three words or six CJK characters, a window
+// sliding along each run of one kind; case, width and punctuation do not
+// matter, and a run shorter than a shingle is one.
+func TestShingles(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string // parts joined by "|"
+	}{
+		{"", nil},
+		{"One", []string{"one"}},
+		{"The River, rose.", []string{"the|river|rose"}},
+		{"a b c d", []string{"a|b|c", "b|c|d"}},
+		{"ＡＢＣ def ghi", []string{"abc|def|ghi"}},
+		{"新闻发布会上说", []string{"新|闻|发|布|会|上", "闻|发|布|会|上|说"}},
+		{"新闻，发布会。上说", []string{"新|闻|发|布|会|上", "闻|发|布|会|上|说"}}, // punctuation does not end a run
+		{"新闻 AI 模型", []string{"新|闻", "ai", "模|型"}},            // a word ends a CJK run
+		{"one two 新闻发布 three four five", []string{"one|two", "新|闻|发|布", "three|four|five"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		eachShingle(tt.text, func(parts []string) { got = append(got, strings.Join(parts, "|")) })
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("shingles of %q = %q, want %q", tt.text, got, tt.want)
 		}
 	}
 }
