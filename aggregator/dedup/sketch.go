@@ -17,8 +17,13 @@ import (
 	"encoding/binary"
 	"errors"
 	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/tributary/tributary/aggregator/script"
 )
 
 // Tuning, chosen on ../shared/evalsets (see dedup_eval_test.go).
@@ -128,6 +133,80 @@ func Containment(a, b Sketch) float64 {
 	jac := float64(both) / float64(union)
 	inter := jac * float64(a.Size+b.Size) / (1 + jac)
 	return min(1, inter/float64(min(a.Size, b.Size)))
+}
+
+// eachShingle calls f with each shingle of text: shingleWords words, or
+// shingleChars CJK characters; a run shorter than that is one shingle.
+func eachShingle(text string, f func(parts []string)) {
+	eachShingleNFKC(norm.NFKC.String(text), f)
+}
+
+// eachShingleNFKC is eachShingle of a text in NFKC form. It splits the
+// text into runs of words and runs of CJK characters (case, width and
+// punctuation do not matter) and slides a window of the shingle's length
+// along each run; the parts are pieces of one lower-cased copy of the text,
+// and f must not keep them.
+func eachShingleNFKC(text string, f func(parts []string)) {
+	text = strings.ToLower(text)
+	var win [max(shingleWords, shingleChars)]string
+	n, cjk := 0, false // tokens of the run being read, and its kind
+	k := func() int {
+		if cjk {
+			return shingleChars
+		}
+		return shingleWords
+	}
+	add := func(token string) {
+		switch k := k(); {
+		case n < k:
+			win[n] = token
+			if n == k-1 {
+				f(win[:k])
+			}
+		default:
+			copy(win[:k-1], win[1:k])
+			win[k-1] = token
+			f(win[:k])
+		}
+		n++
+	}
+	endRun := func(nextCJK bool) { // a run shorter than a shingle is one
+		if n > 0 && n < k() {
+			f(win[:n])
+		}
+		n, cjk = 0, nextCJK
+	}
+	word := -1 // where the word being read starts
+	endWord := func(end int) {
+		if word >= 0 {
+			if cjk {
+				endRun(false)
+			}
+			add(text[word:end])
+			word = -1
+		}
+	}
+	for i, r := range text {
+		switch {
+		case script.IsCJK(r):
+			endWord(i)
+			if !cjk {
+				endRun(true)
+			}
+			add(text[i : i+utf8.RuneLen(r)])
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if cjk {
+				endRun(false)
+			}
+			if word < 0 {
+				word = i
+			}
+		default:
+			endWord(i)
+		}
+	}
+	endWord(len(text))
+	endRun(false)
 }
 
 // MarshalBinary encodes a sketch for storage.
