@@ -24,12 +24,52 @@ var atomTextElements = map[string]bool{"title": true, "subtitle": true, "summary
 //     parser would take "<object/>" as an open tag swallowing the rest.
 //
 // Anything else is left as it is. A document that is not well-formed XML
-// is returned unchanged, to be read as leniently as before.
+// is returned unchanged, to be read as leniently as before; so is one
+// whose root is not an Atom feed or entry: most RSS feeds declare Atom's
+// namespace for their atom:link, and their escaped HTML would otherwise
+// send every one of them through the full pass for nothing.
 func retypeAtomText(doc []byte) []byte {
-	if !bytes.Contains(doc, []byte(atomNS)) || !needsRetyping(doc) {
+	if !bytes.Contains(doc, []byte(atomNS)) || !atomRoot(doc) || !needsRetyping(doc) {
 		return doc
 	}
 	return retypeAll(doc)
+}
+
+// atomRoot reports whether the root element of an XML document is named
+// feed or entry (with any prefix), as an Atom document's is: it reads the
+// first tag that is not a declaration, a comment or a processing
+// instruction.
+func atomRoot(doc []byte) bool {
+	for i := 0; ; {
+		lt := bytes.IndexByte(doc[i:], '<')
+		if lt < 0 {
+			return false
+		}
+		i += lt
+		switch rest := doc[i:]; {
+		case bytes.HasPrefix(rest, []byte("<!--")):
+			end := bytes.Index(rest, []byte("-->"))
+			if end < 0 {
+				return false
+			}
+			i += end + 3
+		case bytes.HasPrefix(rest, []byte("<?")), bytes.HasPrefix(rest, []byte("<!")):
+			end := bytes.IndexByte(rest, '>')
+			if end < 0 {
+				return false
+			}
+			i += end + 1
+		default:
+			name := rest[1:]
+			if end := bytes.IndexAny(name, " \t\r\n/>"); end >= 0 {
+				name = name[:end]
+			}
+			if colon := bytes.LastIndexByte(name, ':'); colon >= 0 {
+				name = name[colon+1:]
+			}
+			return string(name) == "feed" || string(name) == "entry"
+		}
+	}
 }
 
 // retypeAll is retypeAtomText without the cheap look first.

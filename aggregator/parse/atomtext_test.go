@@ -76,6 +76,31 @@ func TestAtomTextConstructs(t *testing.T) {
 	}
 }
 
+// Only an Atom document is retyped: an RSS feed declaring Atom's namespace
+// for its atom:link is not, whatever its escaped HTML looks like.
+func TestAtomRoot(t *testing.T) {
+	tests := []struct {
+		doc  string
+		want bool
+	}{
+		{atomEntry(`<title>T</title>`), true},
+		{`<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title></feed>`, true},
+		{`<?xml version="1.0"?>` + "\n<!-- a comment <feed> -->\n" + `<?xml-stylesheet href="s.xsl"?><a:feed xmlns:a="http://www.w3.org/2005/Atom"/>`, true},
+		{`<!DOCTYPE entry><entry xmlns="http://www.w3.org/2005/Atom"><title>T</title></entry>`, true},
+		{`<?xml version="1.0"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><atom:link rel="self" href="https://x.example/f"/>` +
+			`<item><description>&lt;p&gt;A &amp;amp; B&lt;/p&gt;</description></item></channel></rss>`, false},
+		{`<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>`, false},
+		{`<feeds/>`, false},
+		{`<!-- unterminated <feed>`, false},
+		{``, false},
+	}
+	for _, tt := range tests {
+		if got := atomRoot([]byte(tt.doc)); got != tt.want {
+			t.Errorf("atomRoot(%s) = %v, want %v", tt.doc, got, tt.want)
+		}
+	}
+}
+
 // The cheap look says no only where the full pass would change nothing:
 // checked on every Atom document of testdata and of the shared corpus.
 func TestNeedsRetypingOnlySparesNoOps(t *testing.T) {

@@ -3,10 +3,13 @@ package parse
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/traditionalchinese"
 	"golang.org/x/text/encoding/unicode"
+
+	"github.com/tributary/tributary/aggregator/normalize"
 )
 
 func TestToUTF8(t *testing.T) {
@@ -162,10 +165,16 @@ func TestFeedEmbeddedInXHTML(t *testing.T) {
 <p>Subscribe below.</p>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Harbour News</title><id>urn:x:harbour</id><updated>2026-11-01T10:00:00Z</updated>
 <entry><title>Ferry timetable</title><id>urn:x:1</id><updated>2026-11-01T10:00:00Z</updated><link href="https://harbour.example/1"/></entry>
+<entry><title>Tide &lt;high&gt; at noon</title><id>urn:x:2</id><updated>2026-11-01T11:00:00Z</updated><link href="https://harbour.example/2"/></entry>
 </feed></body></html>`
 	r, err := Parse([]byte(page), "application/xhtml+xml", "")
-	if err != nil || r.Feed.Title != "Harbour News" || len(r.Feed.Items) != 1 || r.Feed.Items[0].Title != "Ferry timetable" {
+	if err != nil || r.Feed.Title != "Harbour News" || len(r.Feed.Items) != 2 || r.Feed.Items[0].Title != "Ferry timetable" {
 		t.Fatalf("embedded feed: %v %+v", err, r)
+	}
+	// The embedded feed's text constructs are text, as in a feed of its own.
+	entries, _ := normalize.New().Entries(r.Feed, normalize.Options{FeedURL: "https://harbour.example/feed", Now: time.Now()})
+	if len(entries) != 2 || entries[1].Title != "Tide <high> at noon" {
+		t.Errorf("embedded feed's text title: %+v", entries)
 	}
 	if _, err := Parse([]byte(`<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body><p>No feed.</p></body></html>`), "", ""); err == nil {
 		t.Error("a page without a feed was read as one")

@@ -55,7 +55,7 @@ func Parse(body []byte, contentType, encodingOverride string) (*Result, error) {
 		// A feed inside another document (an Atom feed in an XHTML
 		// page): parse the feed element alone.
 		if inner := embeddedFeed(text); inner != nil {
-			feed, err = p.Parse(bytes.NewReader(inner))
+			feed, err = p.Parse(bytes.NewReader(retypeAtomText(inner)))
 		}
 	}
 	if err != nil {
