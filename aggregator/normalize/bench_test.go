@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -13,5 +14,17 @@ func BenchmarkPlainText(b *testing.B) {
 	b.SetBytes(int64(len(benchHTML)))
 	for b.Loop() {
 		PlainText(benchHTML)
+	}
+}
+
+// BenchmarkContent is the work done on each entry's content: links made
+// absolute, sanitised, read as plain text.
+func BenchmarkContent(b *testing.B) {
+	n := New()
+	base, _ := url.Parse("https://example.com/news/1")
+	b.SetBytes(int64(len(benchHTML)))
+	b.ReportAllocs()
+	for b.Loop() {
+		PlainText(n.policy.Sanitize(absolutize(benchHTML, base)))
 	}
 }

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"bytes"
 	"net/url"
 	"regexp"
 	"strings"
@@ -34,8 +35,11 @@ func absolutize(fragment string, base *url.URL) string {
 	}
 	// A raw-text element written self-closed ("<iframe … />") would make
 	// the tokenizer read the rest of the post as its text: close it first.
-	fragment = selfClosedRawText.ReplaceAllString(fragment, "<$1$2></$1>")
+	if strings.Contains(fragment, "/>") {
+		fragment = selfClosedRawText.ReplaceAllString(fragment, "<$1$2></$1>")
+	}
 	var b strings.Builder
+	b.Grow(len(fragment) + len(fragment)/8)
 	z := html.NewTokenizer(strings.NewReader(fragment))
 	for {
 		tt := z.Next()
@@ -101,8 +105,10 @@ func plainText(fragment string, keepUnknownTags bool) string {
 		return collapseSpace(fragment)
 	}
 	var b strings.Builder
+	b.Grow(len(fragment))
 	z := html.NewTokenizer(strings.NewReader(fragment))
 	skip := 0
+	var nameBuf [32]byte
 	for {
 		switch tt := z.Next(); tt {
 		case html.ErrorToken:
@@ -112,16 +118,10 @@ func plainText(fragment string, keepUnknownTags bool) string {
 				b.Write(z.Text())
 			}
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
-			// Only the tag's name matters: its attributes are not read
-			// (the raw bytes are kept first, as reading the name may
-			// change them).
-			var raw []byte
-			if keepUnknownTags && skip == 0 {
-				raw = append(raw, z.Raw()...)
-			}
-			name, _ := z.TagName()
-			tag := atom.Lookup(name)
-			if raw != nil && tag == 0 {
+			// Only the tag's name matters: its attributes are not read.
+			raw := z.Raw()
+			tag := atom.Lookup(rawTagName(raw, &nameBuf))
+			if keepUnknownTags && skip == 0 && tag == 0 {
 				b.Write(raw)
 				continue
 			}
@@ -140,6 +140,27 @@ func plainText(fragment string, keepUnknownTags bool) string {
 			}
 		}
 	}
+}
+
+// rawTagName returns the lower-cased name of the tag whose raw bytes are
+// raw ("<P class=x>", "</p>"), in buf, as the tokenizer's TagName would
+// without copying the name or changing raw; nil for a name longer than buf,
+// which no element has.
+func rawTagName(raw []byte, buf *[32]byte) []byte {
+	name := bytes.TrimPrefix(bytes.TrimPrefix(raw, []byte("<")), []byte("/"))
+	if end := bytes.IndexAny(name, " \n\r\t\f/>"); end >= 0 {
+		name = name[:end]
+	}
+	if len(name) > len(buf) {
+		return nil
+	}
+	for i, c := range name {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return buf[:len(name)]
 }
 
 // inline are the elements that do not break a line of text.
