@@ -15,7 +15,6 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -566,12 +565,24 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch
 			continue
 		}
 		doc := dedup.Doc{Source: st.ID, URL: e.URL, Sketch: sketches[i]}
-		q := store.DupQuery{SourceID: st.ID, Keys: e.DedupKeys, Crowded: crowded, Since: since}
+		q := store.DupQuery{SourceID: st.ID, Keys: e.DedupKeys, Crowded: crowded, Since: since,
+			Shared: min(dedup.MinSharedKeys, len(e.DedupKeys)+len(crowded))}
 		if dedup.MatchableURL(e.URL) {
 			q.URL = e.URL
 		}
-		if p.dupFilter != nil && !p.dupFilter.MayMatch(q.URL, slices.Concat(q.Keys, q.Crowded), min(dedup.MinSharedKeys, len(q.Keys)+len(q.Crowded))) {
-			continue // certainly no candidate
+		if p.dupFilter != nil {
+			// Only the keys that some stored entry may have are looked up;
+			// with fewer than a candidate must share, and no URL that may
+			// be stored, there is certainly no candidate.
+			var urlSeen bool
+			urlSeen, q.Keys = p.dupFilter.Seen(q.URL, q.Keys)
+			_, q.Crowded = p.dupFilter.Seen("", q.Crowded)
+			if !urlSeen {
+				q.URL = ""
+			}
+			if !urlSeen && (q.Shared == 0 || len(q.Keys)+len(q.Crowded) < q.Shared) {
+				continue
+			}
 		}
 		cands, err := p.store.DupCandidates(context.WithoutCancel(ctx), q)
 		if err != nil {

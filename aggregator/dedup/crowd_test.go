@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -90,7 +91,7 @@ func TestCopiesBeyondCrowdedKeys(t *testing.T) {
 		return strings.Join(parts, " ")
 	}
 	n := 0
-	crowdedLookups := 0
+	crowdedLookups, narrowed := 0, 0
 	// save looks for the original of text as a new entry of source src,
 	// then stores it; it returns the original's row id (0: none) and the
 	// entry's.
@@ -106,6 +107,21 @@ func TestCopiesBeyondCrowdedKeys(t *testing.T) {
 		cands, err := st.DupCandidates(ctx, store.DupQuery{SourceID: ids[src], Keys: keys, Crowded: crowded, Since: at.Add(-time.Hour)})
 		if err != nil {
 			t.Fatal(err)
+		}
+		// The query of only the keys the filter has seen, as the poller
+		// makes it, finds the same candidates.
+		_, seenKeys := filter.Seen("", keys)
+		_, seenCrowded := filter.Seen("", crowded)
+		narrow, err := st.DupCandidates(ctx, store.DupQuery{SourceID: ids[src], Keys: seenKeys, Crowded: seenCrowded,
+			Shared: min(dedup.MinSharedKeys, len(keys)+len(crowded)), Since: at.Add(-time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, b := candidateIDs(cands), candidateIDs(narrow); !slices.Equal(a, b) {
+			t.Fatalf("keys %v, crowded %v: candidates %v; of the seen keys %v, %v: %v", keys, crowded, a, seenKeys, seenCrowded, b)
+		}
+		if len(seenKeys)+len(seenCrowded) < len(keys)+len(crowded) {
+			narrowed++
 		}
 		lookup := func(id int64) (string, bool) {
 			text, ok, err := st.ContentText(ctx, id)
@@ -148,6 +164,10 @@ func TestCopiesBeyondCrowdedKeys(t *testing.T) {
 	if crowdedLookups == 0 {
 		t.Error("no lookup met a crowded key: the test does not test what it says")
 	}
+	if narrowed == 0 {
+		t.Error("the filter never left a key out of a query: the comparison tests nothing")
+	}
+	t.Logf("%d lookups, %d met a crowded key, %d left keys out", n, crowdedLookups, narrowed)
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
 		t.Fatal(err)
@@ -160,4 +180,14 @@ func TestCopiesBeyondCrowdedKeys(t *testing.T) {
 	if most > dedup.CrowdedKey {
 		t.Errorf("a key was chosen by %d entries (at most %d)", most, dedup.CrowdedKey)
 	}
+}
+
+// candidateIDs returns the row ids of cands, in order.
+func candidateIDs(cands []dedup.Candidate) []int64 {
+	var ids []int64
+	for _, c := range cands {
+		ids = append(ids, c.ID)
+	}
+	slices.Sort(ids)
+	return ids
 }

@@ -9,7 +9,8 @@ import (
 // Filter remembers, in a fixed amount of memory, the duplicate keys and
 // URLs of the entries stored in the last window or two, so that a new
 // entry that shares none of them with any stored entry can skip the
-// candidate query: most new entries are no copy of anything. It is two
+// candidate query (most new entries are no copy of anything), and the
+// query of one that does looks up only the keys that may be stored. It is two
 // Bloom filters, the current window's and the one before, so it has no
 // false negatives: it only ever says "maybe" for a key it was given, and a
 // "maybe" is decided by the query and the exact check as before.
@@ -100,26 +101,23 @@ func (f *Filter) rotate(now time.Time) {
 	f.start = now
 }
 
-// MayMatch reports whether a stored entry may have url (when not "") or at
-// least minShared of keys; false is certain.
-func (f *Filter) MayMatch(url string, keys []uint32, minShared int) bool {
+// Seen reports whether a stored entry may have url (when not ""), and
+// returns those of keys that a stored entry may have: no stored entry has
+// any of the others, so the candidate query need not look them up. Until
+// the filter is ready it says every key and URL may have been seen.
+func (f *Filter) Seen(url string, keys []uint32) (urlSeen bool, seen []uint32) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if !f.ready {
-		return true
+		return url != "", keys
 	}
-	if url != "" && f.has(maphash.String(f.seed, "u"+url)) {
-		return true
-	}
-	shared := 0
+	urlSeen = url != "" && f.has(maphash.String(f.seed, "u"+url))
 	for _, key := range keys {
 		if f.has(f.keyHash(key)) {
-			if shared++; shared >= minShared {
-				return true
-			}
+			seen = append(seen, key)
 		}
 	}
-	return false
+	return urlSeen, seen
 }
 
 func (f *Filter) has(h uint64) bool { return test(f.current, h) || test(f.prev, h) }

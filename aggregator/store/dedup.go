@@ -16,17 +16,22 @@ type DupQuery struct {
 	URL      string   // the entry's canonical URL, or ""
 	Keys     []uint32 // its sketch's keys (see dedup.Keys)
 	Crowded  []uint32 // its crowded keys, read for their newest entries only
-	Since    time.Time
+	// Shared is how many keys a candidate must share with the entry;
+	// 0: dedup.MinSharedKeys, or all of them when it has fewer. A caller
+	// that leaves out keys no stored entry has (see dedup.Filter) states
+	// it, since leaving them out does not make the entry any shorter.
+	Shared int
+	Since  time.Time
 }
 
 // DupCandidates returns the entries of other sources first seen since
-// q.Since that have q.URL, or at least dedup.MinSharedKeys of q.Keys and
-// q.Crowded (looking at the newest dedup.PerKey entries of each key, and
+// q.Since that have q.URL, or at least q.Shared of q.Keys and q.Crowded
+// (looking at the newest dedup.PerKey entries of each key, and
 // the newest dedup.CrowdedPerKey of each crowded one), with their sketches
 // and, for copies, their original's source and first-seen time. It is the duplicate index: it
 // lives on disk, so memory does not grow with the archive.
 func (s *Store) DupCandidates(ctx context.Context, q DupQuery) ([]dedup.Candidate, error) {
-	if q.URL == "" && len(q.Keys) == 0 {
+	if q.URL == "" && len(q.Keys)+len(q.Crowded) == 0 {
 		return nil, nil
 	}
 	// One statement for every query, so that it is compiled once: absent
@@ -43,7 +48,10 @@ func (s *Store) DupCandidates(ctx context.Context, q DupQuery) ([]dedup.Candidat
 	}
 	// An entry sharing one key of several is nearly always a coincidence
 	// of common phrases; a copy shares most of them.
-	shared := min(dedup.MinSharedKeys, len(q.Keys)+len(q.Crowded))
+	shared := q.Shared
+	if shared == 0 {
+		shared = min(dedup.MinSharedKeys, len(q.Keys)+len(q.Crowded))
+	}
 	args = append(args, dedup.PerKey, dedup.CrowdedPerKey, shared, q.Since.Unix(), q.SourceID)
 	stmt, err := s.dupStmt(ctx)
 	if err != nil {

@@ -157,3 +157,46 @@ func TestPruneTombstonesForgetsOnlyOldOnes(t *testing.T) {
 		t.Errorf("%d tombstones left, want 2", left)
 	}
 }
+
+// A candidate shares at least Shared of the keys asked about: a query that
+// leaves out keys no stored entry has (as the poller's filter does) still
+// asks for two shared keys, not for one of the fewer keys it names.
+func TestDupCandidatesShareKeys(t *testing.T) {
+	ctx := context.Background()
+	st := open(t, filepath.Join(t.TempDir(), "t.db"))
+	defer st.Close()
+	a, b := "https://a.example/feed", "https://b.example/feed"
+	if err := st.SyncSources(ctx, []store.SourceConfig{{URL: a, Location: a}, {URL: b, Location: b}}); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	stored := entry.Entry{Key: "guid:1", Title: "t", ContentText: "x", Hash: "h", DedupKeys: []uint32{11, 12, 13}}
+	if _, _, err := st.SavePoll(ctx, store.Poll{SourceURL: a, At: t0, Entries: []entry.Entry{stored}}); err != nil {
+		t.Fatal(err)
+	}
+	other, err := st.Source(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		keys, crowded []uint32
+		shared, want  int
+	}{
+		{[]uint32{11, 12, 98, 99}, nil, 0, 1}, // two of four shared
+		{[]uint32{11, 98, 99}, nil, 0, 0},     // one of three
+		{[]uint32{11}, nil, 2, 0},             // the same, the absent keys left out
+		{[]uint32{11}, []uint32{13}, 2, 1},    // a crowded key counts too
+		{[]uint32{11}, nil, 0, 1},             // an entry with one key needs one
+		{[]uint32{11, 12, 13}, nil, 3, 1},     // all three
+		{[]uint32{11, 12, 99}, nil, 3, 0},     // two of three is not enough
+	}
+	for _, tt := range tests {
+		cands, err := st.DupCandidates(ctx, store.DupQuery{SourceID: other.ID, Keys: tt.keys, Crowded: tt.crowded, Shared: tt.shared, Since: t0.Add(-time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cands) != tt.want {
+			t.Errorf("keys %v, crowded %v, shared %d: %d candidates, want %d", tt.keys, tt.crowded, tt.shared, len(cands), tt.want)
+		}
+	}
+}
