@@ -53,7 +53,7 @@ func (s *Store) DupCandidates(ctx context.Context, q DupQuery) ([]dedup.Candidat
 		shared = min(dedup.MinSharedKeys, len(q.Keys)+len(q.Crowded))
 	}
 	args = append(args, dedup.PerKey, dedup.CrowdedPerKey, shared, q.Since.Unix(), q.SourceID)
-	stmt, err := s.dupStmt(ctx)
+	stmt, err := s.stmt(ctx, s.reader, dupCandidatesSQL)
 	if err != nil {
 		return nil, fmt.Errorf("duplicate candidates: %w", err)
 	}
@@ -110,32 +110,23 @@ var dupCandidatesSQL = func() string {
 	return b.String()
 }()
 
-// dupStmt returns the prepared statement of dupCandidatesSQL.
-func (s *Store) dupStmt(ctx context.Context) (*sql.Stmt, error) {
-	s.stmtMu.Lock()
-	defer s.stmtMu.Unlock()
-	if s.dupCandidates == nil {
-		stmt, err := s.reader.PrepareContext(ctx, dupCandidatesSQL)
-		if err != nil {
-			return nil, err
-		}
-		s.dupCandidates = stmt
-	}
-	return s.dupCandidates, nil
-}
+const (
+	deleteKeysSQL = `DELETE FROM dedup_keys WHERE entry_id = ?`
+	insertKeySQL  = `INSERT OR IGNORE INTO dedup_keys (key, entry_id) VALUES (?, ?)`
+)
 
-// keyWriter writes entries' duplicate keys within a transaction, with its
-// statements prepared once.
+// keyWriter writes entries' duplicate keys within a transaction, with the
+// store's prepared statements.
 type keyWriter struct {
 	del, ins *sql.Stmt
 }
 
-func newKeyWriter(ctx context.Context, tx *sql.Tx) (*keyWriter, error) {
-	del, err := tx.PrepareContext(ctx, `DELETE FROM dedup_keys WHERE entry_id = ?`)
+func (s *Store) newKeyWriter(ctx context.Context, tx *sql.Tx) (*keyWriter, error) {
+	del, err := s.txStmt(ctx, tx, deleteKeysSQL)
 	if err != nil {
 		return nil, err
 	}
-	ins, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO dedup_keys (key, entry_id) VALUES (?, ?)`)
+	ins, err := s.txStmt(ctx, tx, insertKeySQL)
 	if err != nil {
 		del.Close()
 		return nil, err
@@ -214,7 +205,7 @@ func (s *Store) resketchBatch(ctx context.Context, since time.Time, after int64,
 		return 0, 0, err
 	}
 	defer tx.Rollback()
-	w, err := newKeyWriter(ctx, tx)
+	w, err := s.newKeyWriter(ctx, tx)
 	if err != nil {
 		return 0, 0, err
 	}

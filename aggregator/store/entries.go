@@ -51,6 +51,30 @@ type Saved struct {
 	RowID int64 // the entry's row id
 }
 
+// The statements of a poll's transaction (see SavePoll).
+const (
+	selectSourceSQL = `SELECT id, url_identity FROM sources WHERE url = ?`
+	updateSourceSQL = `
+		UPDATE sources SET title = ?, site_url = ?, etag = ?, last_modified = ?, body_hash = ?,
+			last_poll = ?, last_success = ?, last_error = '', failures = 0, next_poll = ?, url_identity = ?, notices = ?
+		WHERE id = ?`
+	upsertEntrySQL = `
+		INSERT INTO entries (public_id, source_id, key, url, title, author, content_html, content_text,
+			published, updated, first_seen, modified_at, hash, fingerprint, duplicate_of, feed_categories, link)
+		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17
+		-- a pruned entry that the feed lists again stays pruned
+		WHERE NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.source_id = ?2 AND t.key = ?3)
+		ON CONFLICT (source_id, key) DO UPDATE SET
+			url = excluded.url, link = excluded.link, title = excluded.title, author = excluded.author,
+			content_html = excluded.content_html, content_text = excluded.content_text,
+			published = excluded.published,
+			updated = coalesce(excluded.updated, excluded.modified_at),
+			modified_at = excluded.modified_at, hash = excluded.hash, fingerprint = excluded.fingerprint,
+			feed_categories = excluded.feed_categories
+		WHERE entries.hash <> excluded.hash
+		RETURNING id, first_seen, duplicate_of IS NOT NULL`
+)
+
 // SavePoll writes a poll in one transaction: new entries are inserted with
 // first_seen = p.At, entries whose hash changed are updated in place (their
 // first_seen kept, and whether they duplicate another source's entry
@@ -68,16 +92,19 @@ func (s *Store) SavePoll(ctx context.Context, p Poll) (PollCounts, []Saved, erro
 
 	var sourceID int64
 	var wasURLIdentity bool
-	err = tx.QueryRowContext(ctx, `SELECT id, url_identity FROM sources WHERE url = ?`, p.SourceURL).Scan(&sourceID, &wasURLIdentity)
+	source, err := s.txStmt(ctx, tx, selectSourceSQL)
+	if err == nil {
+		err = source.QueryRowContext(ctx, p.SourceURL).Scan(&sourceID, &wasURLIdentity)
+	}
 	if err != nil {
 		return counts, nil, fmt.Errorf("save poll of %s: source: %w", p.SourceURL, err)
 	}
-	_, err = tx.ExecContext(ctx, `
-		UPDATE sources SET title = ?, site_url = ?, etag = ?, last_modified = ?, body_hash = ?,
-			last_poll = ?, last_success = ?, last_error = '', failures = 0, next_poll = ?, url_identity = ?, notices = ?
-		WHERE id = ?`,
-		p.Title, p.SiteURL, p.ETag, p.LastModified, p.BodyHash, p.At.Unix(), p.At.Unix(), p.NextPoll.Unix(), p.URLIdentity,
-		strings.Join(p.Notices, "\n"), sourceID)
+	update, err := s.txStmt(ctx, tx, updateSourceSQL)
+	if err == nil {
+		_, err = update.ExecContext(ctx,
+			p.Title, p.SiteURL, p.ETag, p.LastModified, p.BodyHash, p.At.Unix(), p.At.Unix(), p.NextPoll.Unix(), p.URLIdentity,
+			strings.Join(p.Notices, "\n"), sourceID)
+	}
 	if err != nil {
 		return counts, nil, fmt.Errorf("save poll of %s: source: %w", p.SourceURL, err)
 	}
@@ -93,26 +120,12 @@ func (s *Store) SavePoll(ctx context.Context, p Poll) (PollCounts, []Saved, erro
 		}
 	}
 
-	upsert, err := tx.PrepareContext(ctx, `
-		INSERT INTO entries (public_id, source_id, key, url, title, author, content_html, content_text,
-			published, updated, first_seen, modified_at, hash, fingerprint, duplicate_of, feed_categories, link)
-		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17
-		-- a pruned entry that the feed lists again stays pruned
-		WHERE NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.source_id = ?2 AND t.key = ?3)
-		ON CONFLICT (source_id, key) DO UPDATE SET
-			url = excluded.url, link = excluded.link, title = excluded.title, author = excluded.author,
-			content_html = excluded.content_html, content_text = excluded.content_text,
-			published = excluded.published,
-			updated = coalesce(excluded.updated, excluded.modified_at),
-			modified_at = excluded.modified_at, hash = excluded.hash, fingerprint = excluded.fingerprint,
-			feed_categories = excluded.feed_categories
-		WHERE entries.hash <> excluded.hash
-		RETURNING id, first_seen, duplicate_of IS NOT NULL`)
+	upsert, err := s.txStmt(ctx, tx, upsertEntrySQL)
 	if err != nil {
 		return counts, nil, fmt.Errorf("save poll of %s: %w", p.SourceURL, err)
 	}
 	defer upsert.Close()
-	keys, err := newKeyWriter(ctx, tx)
+	keys, err := s.newKeyWriter(ctx, tx)
 	if err != nil {
 		return counts, nil, fmt.Errorf("save poll of %s: %w", p.SourceURL, err)
 	}
@@ -473,12 +486,7 @@ func (s *Store) StoredHashes(ctx context.Context, sourceID int64, keys []string)
 // verifying a duplicate against it; ok is false when there is no such
 // entry.
 func (s *Store) ContentText(ctx context.Context, rowID int64) (text string, ok bool, err error) {
-	s.stmtMu.Lock()
-	if s.contentText == nil {
-		s.contentText, err = s.reader.PrepareContext(ctx, `SELECT content_text FROM entries WHERE id = ?`)
-	}
-	stmt := s.contentText
-	s.stmtMu.Unlock()
+	stmt, err := s.stmt(ctx, s.reader, `SELECT content_text FROM entries WHERE id = ?`)
 	if err != nil {
 		return "", false, fmt.Errorf("entry %d: %w", rowID, err)
 	}

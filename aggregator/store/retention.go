@@ -37,6 +37,19 @@ func (s *Store) PruneTombstones(ctx context.Context, before time.Time) (int64, e
 // source can add between two daily prunes: a feed that lists thousands of
 // fresh items at every poll cannot grow the store without end.
 func (s *Store) Cap(ctx context.Context, now time.Time, sourceID int64, max int) ([]int64, error) {
+	// Most polls leave a source under its cap: a count on a reader spares
+	// them the write transaction.
+	count, err := s.stmt(ctx, s.reader, `SELECT count(*) FROM entries WHERE source_id = ?`)
+	if err != nil {
+		return nil, fmt.Errorf("prune: %w", err)
+	}
+	var n int
+	if err := count.QueryRowContext(ctx, sourceID).Scan(&n); err != nil {
+		return nil, fmt.Errorf("prune: %w", err)
+	}
+	if n <= max {
+		return nil, nil
+	}
 	return s.pruneWhere(ctx, now, `
 		SELECT id FROM entries WHERE source_id = ?
 		ORDER BY coalesce(published, first_seen) DESC, first_seen DESC, id DESC

@@ -28,10 +28,10 @@ type Store struct {
 	// rendered output can be cached until it moves.
 	generation atomic.Uint64
 
-	// Statements prepared once, for queries run for every new entry.
-	stmtMu        sync.Mutex
-	dupCandidates *sql.Stmt
-	contentText   *sql.Stmt
+	// Statements prepared once, for queries run for every poll or new
+	// entry (see stmt).
+	stmtMu sync.Mutex
+	stmts  map[stmtKey]*sql.Stmt
 
 	// external notices commits made by other processes (a maintenance
 	// script, the sqlite3 shell): PRAGMA data_version on one connection
@@ -71,6 +71,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	reader.SetMaxOpenConns(5) // one of them watches data_version
 	s := &Store{writer: writer, reader: reader}
 	s.generation.Store(1)
+	if err := s.prepareWriter(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
 	s.external.every = 200 * time.Millisecond
 	if s.external.conn, err = reader.Conn(ctx); err == nil {
 		err = s.external.conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&s.external.version)
@@ -87,11 +91,12 @@ func (s *Store) Close() error {
 	if s.external.conn != nil {
 		s.external.conn.Close()
 	}
-	for _, stmt := range []*sql.Stmt{s.dupCandidates, s.contentText} {
-		if stmt != nil {
-			stmt.Close()
-		}
+	s.stmtMu.Lock()
+	for _, stmt := range s.stmts {
+		stmt.Close()
 	}
+	s.stmts = nil
+	s.stmtMu.Unlock()
 	rerr := s.reader.Close()
 	if err := s.writer.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)
