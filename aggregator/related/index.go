@@ -323,10 +323,11 @@ func (ix *Index) AddPrepared(p Prepared) {
 	}
 	ix.seq++
 	nd := &doc{id: d.ID, group: d.Group, at: d.At, categories: foldAll(d.Categories), headline: p.headline, seq: ix.seq}
-	type weighted struct {
-		id uint32
-		q  uint8
-	}
+	// Each term is its id and quantized weight in one number, id first,
+	// so that sorting the numbers sorts by id (ids are distinct).
+	type weighted uint64
+	pack := func(id uint32, q uint8) weighted { return weighted(id)<<8 | weighted(q) }
+	unpack := func(w weighted) (id uint32, q uint8) { return uint32(w >> 8), uint8(w) }
 	terms := make([]weighted, 0, len(p.terms))
 	for _, t := range p.terms {
 		w := 1 + float32(math.Log(float64(t.w))) // sublinear: the tenth use of a word says less than the second
@@ -344,22 +345,24 @@ func (ix *Index) AddPrepared(p Prepared) {
 			ix.termIDs[h] = id
 		}
 		q := quantize(float64(w))
-		terms = append(terms, weighted{id, q})
+		terms = append(terms, pack(id, q))
 		nd.length += float32(dequantize(q))
 	}
-	slices.SortFunc(terms, func(a, b weighted) int { return cmp.Compare(a.id, b.id) })
+	slices.Sort(terms)
 	// The term list is made at its exact size: appending would leave up
 	// to half of it unused, and it is most of an entry's memory.
 	size, prev := 0, uint32(0)
 	for _, t := range terms {
-		size += uvarintLen(uint64(t.id - prev))
-		prev = t.id
+		id, _ := unpack(t)
+		size += uvarintLen(uint64(id - prev))
+		prev = id
 	}
 	nd.terms, nd.tfs = make([]byte, 0, size), make([]uint8, len(terms))
 	prev = 0
 	for i, t := range terms {
-		nd.terms = binary.AppendUvarint(nd.terms, uint64(t.id-prev))
-		nd.tfs[i], prev = t.q, t.id
+		id, q := unpack(t)
+		nd.terms = binary.AppendUvarint(nd.terms, uint64(id-prev))
+		nd.tfs[i], prev = q, id
 	}
 	var slot uint32
 	if n := len(ix.free); n > 0 {
@@ -371,14 +374,15 @@ func (ix *Index) AddPrepared(p Prepared) {
 	}
 	ix.byID[d.ID] = slot
 	for _, t := range terms {
-		pl := &ix.postings[t.id]
+		id, q := unpack(t)
+		pl := &ix.postings[id]
 		pl.df++
 		switch {
 		case pl.common:
 		case pl.df > ix.dropAt: // too common to be walked: only counted from now on
 			pl.slots, pl.tfs, pl.common = nil, nil, true
 		default:
-			pl.add(slot, t.q)
+			pl.add(slot, q)
 		}
 	}
 	ix.totalLen += float64(nd.length)
