@@ -28,7 +28,9 @@ func newPolicy() *bluemonday.Policy {
 var urlAttrs = map[string]bool{"href": true, "src": true, "cite": true, "poster": true, "longdesc": true}
 
 // absolutize rewrites the URLs in fragment: relative ones resolved against
-// base, tracking parameters dropped (see CleanLink).
+// base, tracking parameters dropped (see CleanLink). It writes each token
+// back as html.Token's String would, from the tokenizer's bytes rather
+// than through a Token, which copies every name, attribute and text.
 func absolutize(fragment string, base *url.URL) string {
 	if !strings.Contains(fragment, "<") {
 		return fragment
@@ -42,38 +44,93 @@ func absolutize(fragment string, base *url.URL) string {
 	b.Grow(len(fragment) + len(fragment)/8)
 	z := html.NewTokenizer(strings.NewReader(fragment))
 	for {
-		tt := z.Next()
-		if tt == html.ErrorToken {
+		switch tt := z.Next(); tt {
+		case html.ErrorToken:
 			return b.String()
-		}
-		tok := z.Token()
-		// Frames are never content; and bluemonday, which skips what is
-		// inside a <frameset>, waits for a </frame> that never comes.
-		if tok.DataAtom == atom.Frame || tok.DataAtom == atom.Frameset {
-			continue
-		}
-		if tt == html.StartTagToken || tt == html.SelfClosingTagToken {
-			for i, a := range tok.Attr {
-				if !urlAttrs[a.Key] {
-					continue
-				}
-				if cleaned := CleanLink(a.Val, base); cleaned != "" {
-					tok.Attr[i].Val = cleaned
-				} else if ref, err := url.Parse(strings.TrimSpace(a.Val)); err == nil && base != nil {
-					// mailto: and the like; the sanitiser decides.
-					tok.Attr[i].Val = base.ResolveReference(ref).String()
-				}
+		case html.TextToken:
+			writeEscaped(&b, z.Text())
+		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
+			name, hasAttr := z.TagName()
+			tag := atom.Lookup(name)
+			// Frames are never content; and bluemonday, which skips what
+			// is inside a <frameset>, waits for a </frame> that never
+			// comes.
+			if tag == atom.Frame || tag == atom.Frameset {
+				continue
 			}
+			if tt == html.EndTagToken {
+				b.WriteString("</")
+			} else {
+				b.WriteByte('<')
+			}
+			b.Write(name)
+			for hasAttr {
+				var key, val []byte
+				key, val, hasAttr = z.TagAttr()
+				b.WriteByte(' ')
+				b.Write(key)
+				b.WriteString(`="`)
+				if tt != html.EndTagToken && urlAttrs[string(key)] {
+					writeEscaped(&b, []byte(resolve(string(val), base)))
+				} else {
+					writeEscaped(&b, val)
+				}
+				b.WriteByte('"')
+			}
+			switch {
+			// "<iframe … />" is no empty element in HTML: the parser would
+			// take the rest of the post for the iframe's text. Only void
+			// elements close themselves.
+			case tt == html.SelfClosingTagToken && !void[tag]:
+				b.WriteString("></")
+				b.Write(name)
+				b.WriteByte('>')
+			case tt == html.SelfClosingTagToken:
+				b.WriteString("/>")
+			default:
+				b.WriteByte('>')
+			}
+		default: // comments and doctypes
+			b.WriteString(z.Token().String())
 		}
-		// "<iframe … />" is no empty element in HTML: the parser would take
-		// the rest of the post for the iframe's text. Only void elements
-		// close themselves.
-		if tt == html.SelfClosingTagToken && !void[tok.DataAtom] {
-			tok.Type = html.StartTagToken
-			b.WriteString(tok.String() + "</" + tok.Data + ">")
-			continue
+	}
+}
+
+// resolve returns the value of a URL attribute made absolute and cleaned.
+func resolve(val string, base *url.URL) string {
+	if cleaned := CleanLink(val, base); cleaned != "" {
+		return cleaned
+	}
+	if ref, err := url.Parse(strings.TrimSpace(val)); err == nil && base != nil {
+		return base.ResolveReference(ref).String() // mailto: and the like; the sanitiser decides
+	}
+	return val
+}
+
+// writeEscaped writes s to b escaped as html.EscapeString escapes it.
+func writeEscaped(b *strings.Builder, s []byte) {
+	for len(s) > 0 {
+		i := bytes.IndexAny(s, "&'<>\"\r")
+		if i < 0 {
+			b.Write(s)
+			return
 		}
-		b.WriteString(tok.String())
+		b.Write(s[:i])
+		switch s[i] {
+		case '&':
+			b.WriteString("&amp;")
+		case '\'':
+			b.WriteString("&#39;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '"':
+			b.WriteString("&#34;")
+		case '\r':
+			b.WriteString("&#13;")
+		}
+		s = s[i+1:]
 	}
 }
 
