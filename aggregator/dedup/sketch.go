@@ -17,7 +17,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"slices"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -147,7 +146,7 @@ func eachShingle(text string, f func(parts []string)) {
 // along each run; the parts are pieces of one lower-cased copy of the text,
 // and f must not keep them.
 func eachShingleNFKC(text string, f func(parts []string)) {
-	text = strings.ToLower(text)
+	text = toLower(text)
 	var win [max(shingleWords, shingleChars)]string
 	n, cjk := 0, false // tokens of the run being read, and its kind
 	k := func() int {
