@@ -143,3 +143,32 @@ func TestNeedsRetypingOnlySparesNoOps(t *testing.T) {
 	}
 	t.Logf("%d Atom documents, %d spared the full pass", len(docs), spared)
 }
+
+// Escaped HTML in an Atom construct typed html is typed text/html, which
+// gofeed reads to the same string without parsing it as HTML twice; only
+// where that holds (see FuzzPlainHTMLType for the reading itself).
+func TestPlainHTMLType(t *testing.T) {
+	tests := []struct {
+		name, doc string
+		rewritten bool
+	}{
+		{"escaped content", atomEntry(`<content type="html">&lt;p&gt;x&lt;/p&gt;</content>`), true},
+		{"escaped title, single quotes, upper case", atomEntry(`<title type='HTML'>&lt;b&gt;T&lt;/b&gt;</title>`), true},
+		{"atom: prefix", `<atom:feed xmlns:atom="http://www.w3.org/2005/Atom"><atom:entry><atom:content type="html">&lt;p&gt;x&lt;/p&gt;</atom:content></atom:entry></atom:feed>`, true},
+		{"raw markup inside", atomEntry(`<content type="html"><div><p>x</p></div></content>`), false},
+		{"CDATA inside", atomEntry(`<content type="html"><![CDATA[<p>x</p>]]></content>`), false},
+		{"self-closed", atomEntry(`<content type="html"/>`), false},
+		{"another vocabulary", atomEntry(`<media:title xmlns:media="http://search.yahoo.com/mrss/" type="html">&lt;b&gt;T&lt;/b&gt;</media:title>`), false},
+		{"xml:base to resolve against", strings.Replace(atomEntry(`<content type="html">&lt;a href="x"&gt;x&lt;/a&gt;</content>`), "<entry>", `<entry xml:base="https://a.example/">`, 1), false},
+		{"text constructs left alone", atomEntry(`<title type="text">T</title><summary>S</summary>`), false},
+	}
+	for _, tt := range tests {
+		out := string(plainHTMLType([]byte(tt.doc)))
+		if rewritten := out != tt.doc; rewritten != tt.rewritten {
+			t.Errorf("%s: rewritten %v, want %v:\n%s", tt.name, rewritten, tt.rewritten, out)
+		}
+		if tt.rewritten && strings.Replace(out, `"text/html"`, `"html"`, 1) != tt.doc && strings.Replace(out, `'text/html'`, `'HTML'`, 1) != tt.doc {
+			t.Errorf("%s: more than the type changed:\n%s", tt.name, out)
+		}
+	}
+}

@@ -140,3 +140,45 @@ func readingOf(f *gofeed.Feed) string {
 	}
 	return strings.Join(out, "\x00")
 }
+
+// FuzzPlainHTMLType checks that gofeed reads an Atom document the same
+// with its escaped html constructs typed text/html: every string of the
+// feed and its items, exactly.
+func FuzzPlainHTMLType(f *testing.F) {
+	for _, inner := range []string{
+		`<title type="html">A &amp;amp; B</title><content type="html">&lt;p&gt;x &lt;a href="/y"&gt;y&lt;/a&gt;&lt;/p&gt;</content>`,
+		`<summary type='HTML'>&lt;div&gt;&lt;p&gt;only a div&lt;/p&gt;&lt;/div&gt;</summary><content type="html"><div><p>raw</p></div></content>`,
+		`<atom:content xmlns:atom="http://www.w3.org/2005/Atom" type="html">&lt;b&gt;b&lt;/b&gt;</atom:content>`,
+		`<content type="html"><![CDATA[<div><p>x</p></div>]]></content><content type="html"/>`,
+	} {
+		f.Add([]byte(atomEntry(inner)))
+	}
+	addFeedSeeds(f, func(b []byte) { f.Add(b) })
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		if !atomRoot(doc) {
+			return
+		}
+		plain := plainHTMLType(doc)
+		a, err1 := gofeed.NewParser().Parse(bytes.NewReader(doc))
+		b, err2 := gofeed.NewParser().Parse(bytes.NewReader(plain))
+		if (err1 == nil) != (err2 == nil) {
+			t.Fatalf("errors differ: %v, %v\n%q\n%q", err1, err2, doc, plain)
+		}
+		if err1 != nil {
+			return
+		}
+		if x, y := feedStrings(a), feedStrings(b); x != y {
+			t.Errorf("the reading of\n%q\nchanged from\n%q\nto\n%q", doc, x, y)
+		}
+	})
+}
+
+// feedStrings is a feed's text constructs and its items', as gofeed gives
+// them.
+func feedStrings(f *gofeed.Feed) string {
+	out := []string{f.Title, f.Description, f.Copyright}
+	for _, it := range f.Items {
+		out = append(out, it.Title, it.Description, it.Content)
+	}
+	return strings.Join(out, "\x00")
+}

@@ -37,6 +37,9 @@ func Parse(body []byte, contentType, encodingOverride string) (*Result, error) {
 	}
 	if isXML(text) {
 		text = retypeAtomText(text)
+		if atomRoot(text) {
+			text = plainHTMLType(text)
+		}
 		text = fixRSS1Namespace(text)
 	}
 	p := gofeed.NewParser()
