@@ -242,32 +242,67 @@ func closingName(tag []byte) []byte {
 
 // plainHTMLType rewrites type="html" as type="text/html" on the Atom text
 // constructs of doc whose content holds no markup, only escaped HTML (as
-// most feeds write it), when doc has no xml:base. For type="html" gofeed
-// parses the escaped text as an HTML document to look for a wrapping
-// <div> and again to resolve links against xml:base, finding neither in
-// such content; for a text/ type it decodes the text and nothing more, to
-// the same string. Those two parses were a tenth of an Atom feed's parse.
+// most feeds write it). For type="html" gofeed parses the still-escaped
+// text as an HTML document to look for a wrapping <div> and again to
+// resolve links against xml:base, finding neither in such content; for a
+// text/ type it decodes the text and nothing more, to the same string.
+// Those two parses were a tenth of an Atom feed's parse.
+//
+// It reads tags with a simple scan, so it leaves alone a document it could
+// misread: one with xml:base, xhtml or a CDATA section, or whose end tags
+// do not match its start tags as it reads them (an attribute value holding
+// '>'); and it retypes only the constructs of a feed, entry or source
+// itself, not those nested in another element (whose text gofeed may keep
+// as it is written).
 func plainHTMLType(doc []byte) []byte {
-	if bytes.Contains(doc, []byte("xml:base")) || bytes.Contains(doc, []byte("xhtml")) {
-		return doc // links to resolve, or markup that may hold tags of the same names
+	for _, s := range []string{"xml:base", "xhtml", "<![CDATA["} {
+		if bytes.Contains(doc, []byte(s)) {
+			return doc
+		}
 	}
 	var out []byte
+	var open [][]byte // the names of the elements the scan is in, outermost first
 	copied := 0
-	for i := 0; ; {
+	for i := 0; i < len(doc); {
 		lt := bytes.IndexByte(doc[i:], '<')
 		if lt < 0 {
 			break
 		}
 		start := i + lt
-		gt := bytes.IndexByte(doc[start:], '>')
+		rest := doc[start:]
+		if skip := skipMarkup(rest); skip != 0 { // a comment or processing instruction
+			if skip < 0 {
+				break
+			}
+			i = start + skip
+			continue
+		}
+		gt := bytes.IndexByte(rest, '>')
 		if gt < 0 {
 			break
 		}
 		end := start + gt + 1
 		i = end
 		tag := doc[start:end]
-		name := atomName(tag)
-		if !atomTextElements[string(name)] || tag[len(tag)-2] == '/' {
+		name := qualifiedName(tag)
+		switch {
+		case tag[1] == '!': // a doctype
+			continue
+		case tag[1] == '/':
+			if len(open) == 0 || !bytes.Equal(open[len(open)-1], name) {
+				return doc
+			}
+			open = open[:len(open)-1]
+			continue
+		case tag[len(tag)-2] == '/': // self-closed
+			continue
+		}
+		var parent []byte
+		if len(open) > 0 {
+			parent = open[len(open)-1]
+		}
+		open = append(open, name)
+		if !atomTextElements[string(atomLocal(name))] || !atomContainers[string(atomLocal(parent))] {
 			continue
 		}
 		typ := typeAttr.FindSubmatchIndex(tag)
@@ -275,9 +310,12 @@ func plainHTMLType(doc []byte) []byte {
 			continue
 		}
 		// The content must end at the next tag, its own end tag.
-		closing := append(append([]byte("</"), closingName(tag)...), '>')
+		closing := append(append([]byte("</"), name...), '>')
 		if next := bytes.IndexByte(doc[end:], '<'); next < 0 || !bytes.HasPrefix(doc[end+next:], closing) {
 			continue
+		}
+		if out == nil {
+			out = make([]byte, 0, len(doc)+len(doc)/16)
 		}
 		out = append(out, doc[copied:start+typ[2]+1]...)
 		out = append(out, "text/html"...)
@@ -289,22 +327,43 @@ func plainHTMLType(doc []byte) []byte {
 	return append(out, doc[copied:]...)
 }
 
-// atomName returns the name of a start tag of Atom's vocabulary, written
-// without a prefix or with atom: ("<content type=…>" gives "content"), or
-// nil.
-func atomName(tag []byte) []byte {
-	if len(tag) < 2 || tag[1] == '/' || tag[1] == '!' || tag[1] == '?' {
-		return nil
+// atomContainers are the Atom elements whose text constructs plainHTMLType
+// retypes.
+var atomContainers = map[string]bool{"feed": true, "entry": true, "source": true}
+
+// skipMarkup returns the length of the comment or processing instruction
+// at the start of b, 0 when there is none, -1 when it does not end.
+func skipMarkup(b []byte) int {
+	for _, m := range [][2]string{{"<!--", "-->"}, {"<?", "?>"}} {
+		if bytes.HasPrefix(b, []byte(m[0])) {
+			end := bytes.Index(b[len(m[0]):], []byte(m[1]))
+			if end < 0 {
+				return -1
+			}
+			return len(m[0]) + end + len(m[1])
+		}
 	}
-	name := tag[1:]
+	return 0
+}
+
+// qualifiedName returns the name of a start or end tag, with its prefix
+// ("<atom:entry …>" and "</atom:entry>" give "atom:entry").
+func qualifiedName(tag []byte) []byte {
+	name := bytes.TrimPrefix(bytes.TrimPrefix(tag, []byte("<")), []byte("/"))
 	if end := bytes.IndexAny(name, " \t\r\n/>"); end >= 0 {
 		name = name[:end]
 	}
+	return name
+}
+
+// atomLocal returns the local part of a name of Atom's vocabulary, written
+// without a prefix or with atom: ("content", "atom:content"), or nil.
+func atomLocal(name []byte) []byte {
 	if prefix, local, ok := bytes.Cut(name, []byte(":")); ok {
 		if string(prefix) != "atom" {
 			return nil
 		}
-		name = local
+		return local
 	}
 	return name
 }

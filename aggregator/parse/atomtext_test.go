@@ -161,6 +161,11 @@ func TestPlainHTMLType(t *testing.T) {
 		{"another vocabulary", atomEntry(`<media:title xmlns:media="http://search.yahoo.com/mrss/" type="html">&lt;b&gt;T&lt;/b&gt;</media:title>`), false},
 		{"xml:base to resolve against", strings.Replace(atomEntry(`<content type="html">&lt;a href="x"&gt;x&lt;/a&gt;</content>`), "<entry>", `<entry xml:base="https://a.example/">`, 1), false},
 		{"text constructs left alone", atomEntry(`<title type="text">T</title><summary>S</summary>`), false},
+		{"inside another construct", `<feed xmlns="http://www.w3.org/2005/Atom"><title><content type="html"></content></title></feed>`, false},
+		{"inside another element", atomEntry(`<x:ext xmlns:x="urn:x"><content type="html">&lt;b&gt;</content></x:ext>`), false},
+		{"a comment that looks like tags", atomEntry(`<!-- a > </entry> <b> --><content type="html">&lt;p&gt;x&lt;/p&gt;</content>`), true},
+		{"end tags it cannot follow", atomEntry(`<link href="a>b"/><content type="html">&lt;p&gt;x&lt;/p&gt;</content>`), false},
+		{"a CDATA section elsewhere", atomEntry(`<summary><![CDATA[s]]></summary><content type="html">&lt;p&gt;x&lt;/p&gt;</content>`), false},
 	}
 	for _, tt := range tests {
 		out := string(plainHTMLType([]byte(tt.doc)))
