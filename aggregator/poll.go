@@ -451,7 +451,8 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch
 	if err != nil {
 		return fail(err)
 	}
-	defer func() { res.Bytes = int64(len(resp.Body)) }()
+	bodyLen := len(resp.Body)
+	defer func() { res.Bytes = int64(bodyLen) }()
 	if resp.MovedTo != st.MovedTo {
 		if err := p.store.RecordMove(context.WithoutCancel(ctx), t.Source.URL, resp.MovedTo); err != nil {
 			p.log.Warn("record move", "source", redact.URL(t.Source.URL), "err", err)
@@ -538,6 +539,24 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch
 				At: e.PublishedOr(at), Categories: slugs(e.Categories)})
 		}
 	}
+	// What the save needs of the response and the parsed feed is taken
+	// now, and they are let go: they are the largest things a poll holds,
+	// and it may wait for the save lock behind other sources.
+	poll := store.Poll{
+		SourceURL:    t.Source.URL,
+		Identity:     sourceIdentity(t.Source, st),
+		At:           at,
+		Title:        normalize.PlainText(parsed.Feed.Title),
+		SiteURL:      normalize.CanonicalURL(parsed.Feed.Link, nil),
+		ETag:         resp.ETag,
+		LastModified: resp.LastModified,
+		BodyHash:     bodyHash,
+		NextPoll:     EarliestNextPoll(at, hintsOf(resp, parsed)),
+		URLIdentity:  urlIdentity,
+		Notices:      notices,
+	}
+	resp, parsed, texts = nil, nil, nil
+
 	p.saveMu.Lock()
 	defer p.saveMu.Unlock()
 	// Candidates come from the store's duplicate index and are verified
@@ -596,20 +615,8 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch
 	if readErr != nil {
 		p.log.Warn("duplicate check could not read the store", "source", redact.URL(t.Source.URL), "err", readErr)
 	}
-	counts, saved, err := p.store.SavePoll(context.WithoutCancel(ctx), store.Poll{
-		SourceURL:    t.Source.URL,
-		Identity:     sourceIdentity(t.Source, st),
-		At:           at,
-		Title:        normalize.PlainText(parsed.Feed.Title),
-		SiteURL:      normalize.CanonicalURL(parsed.Feed.Link, nil),
-		ETag:         resp.ETag,
-		LastModified: resp.LastModified,
-		BodyHash:     bodyHash,
-		NextPoll:     EarliestNextPoll(at, hintsOf(resp, parsed)),
-		URLIdentity:  urlIdentity,
-		Notices:      notices,
-		Entries:      entries,
-	})
+	poll.Entries = entries
+	counts, saved, err := p.store.SavePoll(context.WithoutCancel(ctx), poll)
 	if err != nil {
 		return fail(err)
 	}
