@@ -17,6 +17,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"slices"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -66,17 +67,31 @@ func NewSketch(text string) (s Sketch, ok bool) {
 // (norm.NFKC.String), for a caller that normalises a text once for all its
 // uses: normalising is a good part of the cost.
 func NewSketchNFKC(text string) (s Sketch, ok bool) {
-	var all []uint32
+	scratch := hashScratch.Get().(*[]uint32)
+	defer func() {
+		if cap(*scratch) <= maxScratch {
+			hashScratch.Put(scratch)
+		}
+	}()
+	all := (*scratch)[:0]
 	eachShingleNFKC(text, func(parts []string) { all = append(all, fnv32(parts)) })
+	*scratch = all
 	slices.Sort(all)
 	all = slices.Compact(all)
 	s.Size = len(all)
 	if s.Size < MinShingles {
 		return Sketch{}, false
 	}
-	s.Hashes = slices.Clip(all[:min(len(all), SketchSize)])
+	s.Hashes = slices.Clone(all[:min(len(all), SketchSize)])
 	return s, true
 }
+
+// hashScratch holds the slices a sketch's hashes are gathered in: every
+// shingle's hash is kept until the smallest are known, and only those are
+// kept after. A slice grown past maxScratch (a very long text) is not kept.
+var hashScratch = sync.Pool{New: func() any { return new([]uint32) }}
+
+const maxScratch = 1 << 16
 
 // fnv32 and fnv64 are FNV-1a of a shingle's parts, each followed by a zero
 // byte, written out to spare the hash.Hash's allocations.

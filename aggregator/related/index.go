@@ -260,6 +260,12 @@ type weightedTerm struct {
 	w    float32
 }
 
+// termScratch holds the slices a text's term hashes are gathered in before
+// they are counted (the title's and the body's, at most MaxTerms long).
+var termScratch = sync.Pool{New: func() any { return new([2][]uint64) }}
+
+const maxScratch = 1 << 12
+
 // Prepare does the costly part of Add, the reading of the text, without
 // touching the index, so that it can run in parallel with other work.
 func (ix *Index) Prepare(d Doc) Prepared {
@@ -268,15 +274,21 @@ func (ix *Index) Prepare(d Doc) Prepared {
 	}
 	// Terms are counted by sorting their hashes, not in a map: fewer
 	// allocations, and the terms come out in one order every time.
-	var title, body []uint64
+	scratch := termScratch.Get().(*[2][]uint64)
+	defer func() {
+		if cap(scratch[0]) <= maxScratch { // a title of thousands of words is not kept
+			termScratch.Put(scratch)
+		}
+	}()
+	title, body := scratch[0][:0], scratch[1][:0]
 	eachTerm(d.Title, func(t string) { title = append(title, termHash(t)) })
-	body = make([]uint64, 0, min(ix.cfg.MaxTerms, len(d.Text)/4+1))
 	n := 0
 	eachTerm(d.Text, func(t string) {
 		if n++; n <= ix.cfg.MaxTerms {
 			body = append(body, termHash(t))
 		}
 	})
+	scratch[0], scratch[1] = title, body
 	slices.Sort(title)
 	slices.Sort(body)
 	terms := make([]weightedTerm, 0, len(body)/2+len(title))
