@@ -24,6 +24,20 @@ func newPolicy() *bluemonday.Policy {
 	return p
 }
 
+// sanitize is policy.Sanitize(fragment), written into a builder sized
+// once: Sanitize grows a buffer from nothing and copies it out at the end.
+func sanitize(policy *bluemonday.Policy, fragment string) string {
+	if strings.TrimSpace(fragment) == "" {
+		return fragment
+	}
+	var b strings.Builder
+	b.Grow(len(fragment))
+	if err := policy.SanitizeReaderToWriter(strings.NewReader(fragment), &b); err != nil {
+		return "" // what Sanitize gives for a fragment it cannot read
+	}
+	return b.String()
+}
+
 // urlAttrs are the attributes whose values are URLs to make absolute.
 var urlAttrs = map[string]bool{"href": true, "src": true, "cite": true, "poster": true, "longdesc": true}
 
