@@ -38,7 +38,7 @@ func ToUTF8(body []byte, contentType, override string) ([]byte, string, error) {
 		}
 	}
 	out = bytes.TrimPrefix(out, []byte("\uFEFF"))
-	if m := xmlDecl.FindSubmatchIndex(out); m != nil {
+	if m := xmlDecl.FindSubmatchIndex(out); m != nil && !bytes.EqualFold(out[m[6]:m[7]], []byte("utf-8")) {
 		out = append(append(append([]byte{}, out[:m[6]]...), "utf-8"...), out[m[7]:]...)
 	}
 	out = cleanXMLText(out)
@@ -191,10 +191,19 @@ func cleanXMLText(b []byte) []byte {
 }
 
 func hasForbidden(b []byte) bool {
-	for _, r := range string(b) {
+	for len(b) > 0 {
+		if c := b[0]; c < utf8.RuneSelf { // most of a feed: no copy, no decoding
+			if c < 0x20 && c != 0x9 && c != 0xA && c != 0xD {
+				return true
+			}
+			b = b[1:]
+			continue
+		}
+		r, size := utf8.DecodeRune(b)
 		if !xmlChar(r) {
 			return true
 		}
+		b = b[size:]
 	}
 	return false
 }
