@@ -151,10 +151,11 @@ const RDFAbout = "rdf:about"
 // clashes returns, for each key shared by entries of different title or
 // text, the indexes of the entries that have it, in order.
 func clashes(keys []string, all []entry.Entry) [][]int {
-	content := map[string]string{}
+	type titleText struct{ title, text string }
+	content := map[string]titleText{}
 	clash := map[string]bool{}
 	for i, k := range keys {
-		c := all[i].Title + "\x00" + all[i].ContentText
+		c := titleText{all[i].Title, all[i].ContentText}
 		if first, ok := content[k]; !ok {
 			content[k] = c
 		} else if first != c {
