@@ -24,15 +24,22 @@ var atomTextElements = map[string]bool{"title": true, "subtitle": true, "summary
 //     parser would take "<object/>" as an open tag swallowing the rest.
 //
 // Anything else is left as it is. A document that is not well-formed XML
-// is returned unchanged, to be read as leniently as before; so is one
-// whose root is not an Atom feed or entry: most RSS feeds declare Atom's
+// is returned unchanged, to be read as leniently as before. Callers pass
+// only Atom documents (see atomRoot): most RSS feeds declare Atom's
 // namespace for their atom:link, and their escaped HTML would otherwise
 // send every one of them through the full pass for nothing.
 func retypeAtomText(doc []byte) []byte {
-	if !bytes.Contains(doc, []byte(atomNS)) || !atomRoot(doc) || !needsRetyping(doc) {
+	if !bytes.Contains(doc, []byte(atomNS)) || !needsRetyping(doc) {
 		return doc
 	}
 	return retypeAll(doc)
+}
+
+// prepareAtom readies an Atom document for gofeed: its text and xhtml
+// constructs retyped (retypeAtomText), then its escaped HTML typed
+// text/html (plainHTMLType).
+func prepareAtom(doc []byte) []byte {
+	return plainHTMLType(retypeAtomText(doc))
 }
 
 // atomRoot reports whether the root element of an XML document is named
@@ -46,24 +53,18 @@ func atomRoot(doc []byte) bool {
 			return false
 		}
 		i += lt
-		switch rest := doc[i:]; {
-		case bytes.HasPrefix(rest, []byte("<!--")):
-			end := bytes.Index(rest, []byte("-->"))
-			if end < 0 {
-				return false
-			}
-			i += end + 3
-		case bytes.HasPrefix(rest, []byte("<?")), bytes.HasPrefix(rest, []byte("<!")):
-			end := bytes.IndexByte(rest, '>')
-			if end < 0 {
-				return false
-			}
-			i += end + 1
+		rest := doc[i:]
+		skip := skipMarkup(rest)
+		if skip == 0 && bytes.HasPrefix(rest, []byte("<!")) { // a doctype
+			skip = bytes.IndexByte(rest, '>') + 1
+		}
+		switch {
+		case skip < 0:
+			return false
+		case skip > 0:
+			i += skip
 		default:
-			name := rest[1:]
-			if end := bytes.IndexAny(name, " \t\r\n/>"); end >= 0 {
-				name = name[:end]
-			}
+			name := qualifiedName(rest)
 			if colon := bytes.LastIndexByte(name, ':'); colon >= 0 {
 				name = name[colon+1:]
 			}

@@ -36,9 +36,8 @@ func Parse(body []byte, contentType, encodingOverride string) (*Result, error) {
 		return nil, fmt.Errorf("parse: refused: %w", err)
 	}
 	if isXML(text) {
-		text = retypeAtomText(text)
 		if atomRoot(text) {
-			text = plainHTMLType(text)
+			text = prepareAtom(text)
 		}
 		text = fixRSS1Namespace(text)
 	}
@@ -58,7 +57,10 @@ func Parse(body []byte, contentType, encodingOverride string) (*Result, error) {
 		// A feed inside another document (an Atom feed in an XHTML
 		// page): parse the feed element alone.
 		if inner := embeddedFeed(text); inner != nil {
-			feed, err = p.Parse(bytes.NewReader(retypeAtomText(inner)))
+			if atomRoot(inner) {
+				inner = prepareAtom(inner)
+			}
+			feed, err = p.Parse(bytes.NewReader(inner))
 		}
 	}
 	if err != nil {
