@@ -25,6 +25,10 @@ func TestDuplicateKeysAreStoredAndBackfilled(t *testing.T) {
 	if r := e.poll(a); r.Counts.New != 1 {
 		t.Fatalf("poll a: %+v", r)
 	}
+	// Keys wait in memory until the end of a cycle.
+	if err := e.store.FlushKeys(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	db, err := sql.Open("sqlite", e.dbPath+"?_pragma=busy_timeout(5000)")
 	if err != nil {
 		t.Fatal(err)

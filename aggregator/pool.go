@@ -77,6 +77,12 @@ func (p *Poller) PollAll(ctx context.Context, targets []Target, force bool) []Re
 	}
 	close(work)
 	wg.Wait()
+	// The duplicate keys of the cycle's new entries that still wait in
+	// memory are written, so that the database on disk is whole between
+	// cycles; if that fails they wait on (and a restart makes them again).
+	if err := p.store.FlushKeys(context.WithoutCancel(ctx)); err != nil {
+		p.log.Error("write duplicate keys", "err", err)
+	}
 	p.recordUnreachable(ctx, batch, results, targets)
 	if len(batch.polls) > 0 {
 		if err := p.store.RecordUnchangedAll(context.WithoutCancel(ctx), batch.polls); err != nil {

@@ -168,6 +168,9 @@ func TestCopiesBeyondCrowdedKeys(t *testing.T) {
 		t.Error("the filter never left a key out of a query: the comparison tests nothing")
 	}
 	t.Logf("%d lookups, %d met a crowded key, %d left keys out", n, crowdedLookups, narrowed)
+	if err := st.FlushKeys(ctx); err != nil {
+		t.Fatal(err)
+	}
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
 		t.Fatal(err)

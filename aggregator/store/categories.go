@@ -187,6 +187,5 @@ func (s *Store) Meta(ctx context.Context, key string) (string, error) {
 
 // SetMeta stores a setting.
 func (s *Store) SetMeta(ctx context.Context, key, value string) error {
-	_, err := s.writer.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
-	return err
+	return setMeta(ctx, s.writer, key, value)
 }

@@ -29,7 +29,8 @@ type DupQuery struct {
 // (looking at the newest dedup.PerKey entries of each key, and
 // the newest dedup.CrowdedPerKey of each crowded one), with their sketches
 // and, for copies, their original's source and first-seen time. It is the duplicate index: it
-// lives on disk, so memory does not grow with the archive.
+// lives on disk, so memory does not grow with the archive. Keys that wait
+// to be written (see keys.go) are read from memory, as many again.
 func (s *Store) DupCandidates(ctx context.Context, q DupQuery) ([]dedup.Candidate, error) {
 	if q.URL == "" && len(q.Keys)+len(q.Crowded) == 0 {
 		return nil, nil
@@ -52,7 +53,16 @@ func (s *Store) DupCandidates(ctx context.Context, q DupQuery) ([]dedup.Candidat
 	if shared == 0 {
 		shared = min(dedup.MinSharedKeys, len(q.Keys)+len(q.Crowded))
 	}
-	args = append(args, dedup.PerKey, dedup.CrowdedPerKey, shared, q.Since.Unix(), q.SourceID)
+	// Keys that wait in memory to be written are looked up there; their
+	// entries are newer than any on disk.
+	var waiting []int64
+	for _, k := range q.Keys {
+		waiting = s.pending.appendIDs(waiting, k, dedup.PerKey)
+	}
+	for _, k := range q.Crowded {
+		waiting = s.pending.appendIDs(waiting, k, dedup.CrowdedPerKey)
+	}
+	args = append(args, dedup.PerKey, dedup.CrowdedPerKey, shared, q.Since.Unix(), q.SourceID, jsonInts(waiting))
 	stmt, err := s.stmt(ctx, s.reader, dupCandidatesSQL)
 	if err != nil {
 		return nil, fmt.Errorf("duplicate candidates: %w", err)
@@ -88,10 +98,11 @@ func (s *Store) DupCandidates(ctx context.Context, q DupQuery) ([]dedup.Candidat
 // in order: the URL ("" for none; the partial index needs its condition
 // stated), the dedup.KeyCount keys, the dedup.KeyCount crowded keys, the
 // entries read per key and per crowded key, the keys to share, the
-// first-seen time since which, and the new entry's source.
+// first-seen time since which, the new entry's source, and a JSON array of
+// the entries found through the keys that wait in memory, once per key.
 var dupCandidatesSQL = func() string {
 	const keys = 2 * dedup.KeyCount
-	perKey, perCrowded, shared, since, source := keys+2, keys+3, keys+4, keys+5, keys+6
+	perKey, perCrowded, shared, since, source, waiting := keys+2, keys+3, keys+4, keys+5, keys+6, keys+7
 	var b strings.Builder
 	b.WriteString("WITH c(id, by_url) AS (\n\tSELECT id, 1 FROM entries WHERE url = ?1 AND url <> ''")
 	for i := range keys {
@@ -101,6 +112,7 @@ var dupCandidatesSQL = func() string {
 		}
 		fmt.Fprintf(&b, "\n\tUNION ALL SELECT entry_id, 0 FROM (SELECT entry_id FROM dedup_keys WHERE key = ?%d ORDER BY entry_id DESC LIMIT ?%d)", i+2, limit)
 	}
+	fmt.Fprintf(&b, "\n\tUNION ALL SELECT value, 0 FROM json_each(?%d)", waiting)
 	fmt.Fprintf(&b, `),
 	g(id, by_url) AS (SELECT id, max(by_url) FROM c GROUP BY id HAVING max(by_url) = 1 OR count(*) >= ?%d)
 	SELECT e.id, e.source_id, e.first_seen, e.fingerprint, g.by_url,
@@ -115,12 +127,22 @@ const (
 	insertKeySQL  = `INSERT OR IGNORE INTO dedup_keys (key, entry_id) VALUES (?, ?)`
 )
 
-// keyWriter writes entries' duplicate keys within a transaction, with the
+// keyWriter gives entries their duplicate keys within a transaction: the
+// keys of an entry above the pending keys' through wait in memory (added
+// by done, after the commit), the others are written at once, with the
 // store's prepared statements.
 type keyWriter struct {
 	del, ins *sql.Stmt
+	through  int64
+	fresh    []freshKeys
 }
 
+type freshKeys struct {
+	id   int64
+	keys []uint32
+}
+
+// newKeyWriter returns a keyWriter; the caller holds s.keysMu.
 func (s *Store) newKeyWriter(ctx context.Context, tx *sql.Tx) (*keyWriter, error) {
 	del, err := s.txStmt(ctx, tx, deleteKeysSQL)
 	if err != nil {
@@ -131,11 +153,16 @@ func (s *Store) newKeyWriter(ctx context.Context, tx *sql.Tx) (*keyWriter, error
 		del.Close()
 		return nil, err
 	}
-	return &keyWriter{del: del, ins: ins}, nil
+	through, _ := s.pending.state()
+	return &keyWriter{del: del, ins: ins, through: through}, nil
 }
 
 // set gives the entry with row id its keys; replace drops the ones it had.
 func (w *keyWriter) set(ctx context.Context, rowID int64, keys []uint32, replace bool) error {
+	if rowID > w.through {
+		w.fresh = append(w.fresh, freshKeys{rowID, keys})
+		return nil
+	}
 	if replace {
 		if _, err := w.del.ExecContext(ctx, rowID); err != nil {
 			return err
@@ -145,6 +172,18 @@ func (w *keyWriter) set(ctx context.Context, rowID int64, keys []uint32, replace
 		if _, err := w.ins.ExecContext(ctx, int64(k), rowID); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// done adds the keys that wait to the store's pending keys, once the
+// transaction has committed, and writes them all when there are enough.
+func (w *keyWriter) done(ctx context.Context, s *Store) error {
+	for _, f := range w.fresh {
+		s.pending.add(f.id, f.keys)
+	}
+	if through, highest := s.pending.state(); s.pending.size() >= flushKeysAt && highest > through {
+		return s.flushKeys(ctx, highest)
 	}
 	return nil
 }
@@ -200,6 +239,8 @@ func (s *Store) resketchBatch(ctx context.Context, since time.Time, after int64,
 	if err := rows.Err(); err != nil || len(batch) == 0 {
 		return 0, 0, err
 	}
+	s.keysMu.Lock()
+	defer s.keysMu.Unlock()
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, 0, err
@@ -221,12 +262,19 @@ func (s *Store) resketchBatch(ctx context.Context, since time.Time, after int64,
 	if err := tx.Commit(); err != nil {
 		return 0, 0, err
 	}
+	if err := w.done(ctx, s); err != nil {
+		return 0, 0, err
+	}
 	return len(batch), batch[len(batch)-1].id, nil
 }
 
 // EachDedupKeySince calls key with the duplicate keys, and url with the
-// URLs, of the entries first seen at or after since (for dedup.Filter).
+// URLs, of the entries first seen at or after since (for dedup.Filter),
+// and with the keys that wait in memory to be written.
 func (s *Store) EachDedupKeySince(ctx context.Context, since time.Time, key func(uint32), url func(string)) error {
+	for _, p := range s.pending.sorted() {
+		key(p.key)
+	}
 	rows, err := s.reader.QueryContext(ctx, `
 		SELECT k.key FROM dedup_keys k JOIN entries e ON e.id = k.entry_id WHERE e.first_seen >= ?`, since.Unix())
 	if err != nil {

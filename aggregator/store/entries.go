@@ -84,6 +84,8 @@ const (
 func (s *Store) SavePoll(ctx context.Context, p Poll) (PollCounts, []Saved, error) {
 	var counts PollCounts
 	var saved []Saved
+	s.keysMu.Lock()
+	defer s.keysMu.Unlock()
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return counts, nil, fmt.Errorf("save poll of %s: %w", p.SourceURL, err)
@@ -176,6 +178,10 @@ func (s *Store) SavePoll(ctx context.Context, p Poll) (PollCounts, []Saved, erro
 	if counts.New+counts.Updated+counts.Filtered > 0 {
 		s.bump()
 	}
+	// The poll is saved. Its new entries' keys wait in memory; if writing
+	// the keys that wait fails now, they wait on, and FlushKeys at the end
+	// of the cycle reports it.
+	_ = keys.done(ctx, s)
 	return counts, saved, nil
 }
 

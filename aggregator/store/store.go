@@ -33,6 +33,12 @@ type Store struct {
 	stmtMu sync.Mutex
 	stmts  map[stmtKey]*sql.Stmt
 
+	// Duplicate keys of new entries wait in pending to be written in
+	// batches (see keys.go); keysMu is held by whoever saves entries or
+	// writes keys, so that what waits and what is on disk agree.
+	keysMu  sync.Mutex
+	pending pendingKeys
+
 	// external notices commits made by other processes (a maintenance
 	// script, the sqlite3 shell): PRAGMA data_version on one connection
 	// changes when another connection commits.
@@ -75,6 +81,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	if err := s.restoreKeys(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open database %s: duplicate keys: %w", path, err)
+	}
 	s.external.every = 200 * time.Millisecond
 	if s.external.conn, err = reader.Conn(ctx); err == nil {
 		err = s.external.conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&s.external.version)
@@ -86,8 +96,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-// Close closes the database after the writes in progress have finished.
+// Close writes the duplicate keys that wait in memory and closes the
+// database after the writes in progress have finished.
 func (s *Store) Close() error {
+	ferr := s.FlushKeys(context.Background())
 	if s.external.conn != nil {
 		s.external.conn.Close()
 	}
@@ -104,7 +116,7 @@ func (s *Store) Close() error {
 	if rerr != nil {
 		return fmt.Errorf("close database: %w", rerr)
 	}
-	return nil
+	return ferr
 }
 
 // Generation returns a number that changes whenever what the feeds show may
