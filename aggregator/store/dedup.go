@@ -180,7 +180,7 @@ func (w *keyWriter) set(ctx context.Context, rowID int64, keys []uint32, replace
 // transaction has committed, and writes them all when there are enough.
 func (w *keyWriter) done(ctx context.Context, s *Store) error {
 	for _, f := range w.fresh {
-		s.pending.add(f.id, f.keys)
+		s.pending.add(f.id, f.keys, true)
 	}
 	if through, highest := s.pending.state(); s.pending.size() >= flushKeysAt && highest > through {
 		return s.flushKeys(ctx, highest)

@@ -45,6 +45,7 @@ type pendingKeys struct {
 	mu      sync.Mutex
 	through int64            // entries up to this id have their keys on disk
 	highest int64            // the highest entry id added since the last flush
+	saved   bool             // keys of an entry saved by this process were added since
 	newest  map[uint32]int32 // by key: its newest pair in pairs
 	pairs   []pendingPair
 }
@@ -60,9 +61,14 @@ type pendingPair struct {
 // otherwise, so only then is there anything to drop). The keys of a
 // deleted entry are otherwise left to wait: DupCandidates only finds
 // entries that exist, and flushKeys writes none of theirs.
-func (k *pendingKeys) add(id int64, keys []uint32) {
+//
+// saved is false for the keys that Open makes again: those alone are not
+// written, so that a process that only reads (tributary status beside a
+// running daemon) writes nothing.
+func (k *pendingKeys) add(id int64, keys []uint32, saved bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	k.saved = k.saved || saved
 	if id <= k.highest {
 		for i := range k.pairs {
 			if k.pairs[i].id == id {
@@ -127,15 +133,19 @@ func (k *pendingKeys) sorted() []keyPair {
 func (k *pendingKeys) flushed(through int64) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.through, k.highest = through, through
+	k.through, k.highest, k.saved = through, through, false
 	k.newest, k.pairs = nil, nil
 }
 
 // state returns through, and the highest entry id added since the last
-// flush.
+// flush; 0 for it when no saved entry was added (nothing is to be
+// written).
 func (k *pendingKeys) state() (through, highest int64) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	if !k.saved {
+		return k.through, 0
+	}
 	return k.through, k.highest
 }
 
@@ -232,7 +242,7 @@ func (s *Store) restoreKeys(ctx context.Context) error {
 			continue // as if too short to compare: URL matches still find its copies
 		}
 		keys, _ := dedup.Keys(sk, nil)
-		s.pending.add(id, keys)
+		s.pending.add(id, keys, false)
 	}
 	return rows.Err()
 }
