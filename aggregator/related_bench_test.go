@@ -66,6 +66,24 @@ func BenchmarkRelatedQuery100k(b *testing.B) {
 	}
 }
 
+// BenchmarkRelatedWindow10k adds entries to an index bounded to the
+// default related.index_entries (10,000), each forgetting the oldest, and
+// asks for the hints of each, as the daemon does during an ingest.
+func BenchmarkRelatedWindow10k(b *testing.B) {
+	docs := synthDocs(20_000)
+	ix := related.New(related.Config{MaxEntries: 10_000})
+	for _, d := range docs[:10_000] {
+		ix.Add(d)
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		d := docs[10_000+i%10_000]
+		d.ID = int64(20_000 + i)
+		ix.Add(d)
+		ix.Related(d.ID, 5)
+	}
+}
+
 // BenchmarkRelatedRebuild100k rebuilds the index of 100,000 entries from
 // SQLite, as the daemon does at start.
 func BenchmarkRelatedRebuild100k(b *testing.B) {

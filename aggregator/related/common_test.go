@@ -65,8 +65,8 @@ func TestCommonWordsAreOnlyCounted(t *testing.T) {
 	for _, pl := range dropping.postings {
 		if pl.df > dropDocFreq {
 			common++
-			if len(pl.slots) > 0 || !pl.common {
-				t.Errorf("a word in %d entries keeps %d postings", pl.df, len(pl.slots))
+			if len(pl.data) > 0 || !pl.common {
+				t.Errorf("a word in %d entries keeps %d bytes of postings", pl.df, len(pl.data))
 			}
 		}
 	}
@@ -77,4 +77,33 @@ func TestCommonWordsAreOnlyCounted(t *testing.T) {
 
 func sameHit(a, b Hit) bool {
 	return a.ID == b.ID && math.Abs(a.Score-b.Score) <= 1e-9*math.Abs(a.Score)
+}
+
+// An index of at most 65,535 entries packs a posting's slot in two bytes;
+// its highest slot is reached when the entry after the 65,535th is added,
+// and answers there are as anywhere.
+func TestNarrowPostingsReachTheHighestSlot(t *testing.T) {
+	for _, tt := range []struct{ max, width int }{{65535, 3}, {65536, 5}, {0, 5}, {100, 3}} {
+		if got := New(Config{MaxEntries: tt.max}).width; got != tt.width {
+			t.Errorf("MaxEntries %d: postings of %d bytes, want %d", tt.max, got, tt.width)
+		}
+	}
+	const max = 1<<16 - 1
+	ix := New(Config{MaxEntries: max})
+	for i := range max + 3 {
+		// Entries 2k and 2k+1 share two words no other entry has.
+		ix.Add(Doc{ID: int64(i + 1), Text: fmt.Sprintf("p%dq r%dq filler", i/2, i/2), At: at})
+	}
+	if top := len(ix.slots) - 1; top != max {
+		t.Fatalf("highest slot %d, want %d", top, max)
+	}
+	for _, id := range []int64{max, max + 1, max + 2, max + 3} {
+		pair := id + 1
+		if id%2 == 0 {
+			pair = id - 1
+		}
+		if hits := ix.Related(id, 1); len(hits) != 1 || hits[0].ID != pair {
+			t.Errorf("Related(%d) = %v, want entry %d", id, hits, pair)
+		}
+	}
 }

@@ -96,23 +96,6 @@ type Hit struct {
 	Score float64
 }
 
-// postingList holds the entries that have one term: their slots and their
-// quantized weights, in two slices (5 bytes an entry rather than a padded
-// struct's 8), in the order the entries were added.
-//
-// A term in more than maxDocFreq entries is never walked by a query, so
-// when it is in more than dropDocFreq its postings are dropped and it is
-// only counted (common); they are made again from the entries' term lists
-// when the count falls back to maxDocFreq, so a query walks the same
-// postings as if none had been dropped. On long texts these few hundred
-// words hold more than half of all postings.
-type postingList struct {
-	slots  []uint32
-	tfs    []uint8
-	df     int32 // entries with the term
-	common bool  // postings dropped: df went over dropDocFreq and is still over maxDocFreq
-}
-
 type doc struct {
 	id         int64
 	group      int64
@@ -123,22 +106,6 @@ type doc struct {
 	length     float32
 	headline   bool   // a title with little or no body
 	seq        uint64 // when it was added
-}
-
-// add appends an entry to the postings. A full list grows by an eighth,
-// not by append's quarter to double: postings are most of the index's
-// memory, and a list loses entries at its front as it gains them at its
-// back, so it seldom grows for good.
-func (pl *postingList) add(slot uint32, q uint8) {
-	if n := len(pl.slots); n == cap(pl.slots) {
-		c := n + n/8 + 4
-		slots, tfs := make([]uint32, n, c), make([]uint8, n, c)
-		copy(slots, pl.slots)
-		copy(tfs, pl.tfs)
-		pl.slots, pl.tfs = slots, tfs
-	}
-	pl.slots = append(pl.slots, slot)
-	pl.tfs = append(pl.tfs, q)
 }
 
 // eachTerm calls fn with each of d's terms and its weighted frequency.
@@ -193,6 +160,7 @@ type Index struct {
 	cfg Config
 
 	mu       sync.RWMutex
+	width    int    // of a posting: see postingList
 	slots    []*doc // by slot; nil when free
 	free     []uint32
 	byID     map[int64]uint32
@@ -226,7 +194,13 @@ func (ix *Index) Terms() int {
 
 // New returns an empty Index.
 func New(cfg Config) *Index {
-	return &Index{cfg: cfg.withDefaults(), byID: map[int64]uint32{}, termIDs: map[uint64]uint32{}, dropAt: dropDocFreq}
+	// Slots go up to MaxEntries: the entry added beyond it is in the
+	// index for a moment before the oldest is forgotten.
+	slots := 0
+	if cfg.MaxEntries > 0 {
+		slots = cfg.MaxEntries + 1
+	}
+	return &Index{cfg: cfg.withDefaults(), width: postingWidth(slots), byID: map[int64]uint32{}, termIDs: map[uint64]uint32{}, dropAt: dropDocFreq}
 }
 
 // MaxEntries returns how many entries the index holds at most, 0 for no
@@ -392,9 +366,9 @@ func (ix *Index) AddPrepared(p Prepared) {
 		switch {
 		case pl.common:
 		case pl.df > ix.dropAt: // too common to be walked: only counted from now on
-			pl.slots, pl.tfs, pl.common = nil, nil, true
+			pl.data, pl.common = nil, true
 		default:
-			pl.add(slot, q)
+			pl.add(slot, q, ix.width)
 		}
 	}
 	ix.totalLen += float64(nd.length)
@@ -458,15 +432,7 @@ func (ix *Index) removeSlot(slot uint32) {
 			}
 			return
 		}
-		// Postings stay in the order entries were added, so the entry
-		// forgotten for being the oldest is found at once, near the front.
-		switch i := slices.Index(pl.slots, slot); {
-		case i == 0: // the oldest: drop the front, no copying (append reallocates the rest later)
-			pl.slots, pl.tfs = pl.slots[1:], pl.tfs[1:]
-		case i > 0:
-			pl.slots = slices.Delete(pl.slots, i, i+1)
-			pl.tfs = slices.Delete(pl.tfs, i, i+1)
-		}
+		pl.remove(slot, ix.width)
 	})
 	ix.totalLen -= float64(d.length)
 	delete(ix.byID, d.id)
@@ -505,9 +471,9 @@ func (ix *Index) restorePostings(terms []uint32) {
 		slices.SortFunc(ps, func(a, b posting) int { return cmp.Compare(a.seq, b.seq) })
 		pl := &ix.postings[t]
 		pl.common = false
-		pl.slots, pl.tfs = make([]uint32, len(ps)), make([]uint8, len(ps))
-		for i, p := range ps {
-			pl.slots[i], pl.tfs[i] = p.slot, p.q
+		pl.data = make([]byte, 0, len(ps)*ix.width)
+		for _, p := range ps {
+			pl.add(p.slot, p.q, ix.width)
 		}
 	}
 }
@@ -617,8 +583,9 @@ func (ix *Index) rank(self uint32, query map[uint32]float64) ([]Hit, map[int64]i
 			continue // only in one entry, or in too many to tell entries apart
 		}
 		idf := math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
-		for i, slot := range pl.slots {
-			s := idf * qw * ix.bm25(dequantize(pl.tfs[i]), float64(ix.slots[slot].length), avgLen)
+		for p, w := pl.data, ix.width; len(p) >= w; p = p[w:] {
+			slot, q := unpack(p, w)
+			s := idf * qw * ix.bm25(dequantize(q), float64(ix.slots[slot].length), avgLen)
 			if slot == self {
 				selfScore += s
 			} else {

@@ -1,0 +1,82 @@
+package related
+
+import "encoding/binary"
+
+// postingList holds the entries that have one term, in the order they were
+// added: each is its slot and its quantized weight, packed together into
+// width bytes (a 2- or 4-byte slot, little-endian, then the weight). An
+// index of at most 65,535 entries, the usual case, has 2-byte slots: 3
+// bytes a posting rather than the 5 of a 4-byte slot, and one slice rather
+// than two (postings are most of the index's memory).
+//
+// A term in more than maxDocFreq entries is never walked by a query, so
+// when it is in more than dropDocFreq its postings are dropped and it is
+// only counted (common); they are made again from the entries' term lists
+// when the count falls back to maxDocFreq, so a query walks the same
+// postings as if none had been dropped. On long texts these few hundred
+// words hold more than half of all postings.
+type postingList struct {
+	data   []byte
+	df     int32 // entries with the term
+	common bool  // postings dropped: df went over dropDocFreq and is still over maxDocFreq
+}
+
+// postingWidth returns the bytes a posting takes in an index whose slots
+// are all below slots (0: no bound).
+func postingWidth(slots int) int {
+	if slots > 0 && slots <= 1<<16 {
+		return 3
+	}
+	return 5
+}
+
+// len returns how many entries the list holds.
+func (pl *postingList) len(width int) int { return len(pl.data) / width }
+
+// at returns the slot and quantized weight of the list's i-th entry.
+func (pl *postingList) at(i, width int) (slot uint32, q uint8) {
+	return unpack(pl.data[i*width:], width)
+}
+
+// unpack returns the slot and quantized weight of the posting at the start
+// of p.
+func unpack(p []byte, width int) (slot uint32, q uint8) {
+	if width == 3 {
+		_ = p[2]
+		return uint32(p[0]) | uint32(p[1])<<8, p[2]
+	}
+	return binary.LittleEndian.Uint32(p), p[4]
+}
+
+// add appends an entry. A full list grows by an eighth, not by append's
+// quarter to double: a list loses entries at its front as it gains them at
+// its back, so it seldom grows for good.
+func (pl *postingList) add(slot uint32, q uint8, width int) {
+	if n := len(pl.data); n+width > cap(pl.data) {
+		data := make([]byte, n, n+n/8+4*width)
+		copy(data, pl.data)
+		pl.data = data
+	}
+	if width == 3 {
+		pl.data = binary.LittleEndian.AppendUint16(pl.data, uint16(slot))
+	} else {
+		pl.data = binary.LittleEndian.AppendUint32(pl.data, slot)
+	}
+	pl.data = append(pl.data, q)
+}
+
+// remove drops the entry in slot, if the list holds it. The entry
+// forgotten for being the oldest is found at once, at the front, and
+// dropped without copying (the rest is moved when the list next grows).
+func (pl *postingList) remove(slot uint32, width int) {
+	for i := range pl.len(width) {
+		if s, _ := pl.at(i, width); s == slot {
+			if i == 0 {
+				pl.data = pl.data[width:]
+			} else {
+				pl.data = append(pl.data[:i*width], pl.data[(i+1)*width:]...)
+			}
+			return
+		}
+	}
+}
