@@ -243,25 +243,48 @@ var inline = map[atom.Atom]bool{
 }
 
 // collapseSpace trims s and turns every run of white space into one space.
+// Words are copied whole, not rune by rune; ASCII is told apart without
+// decoding (plain text is mostly ASCII or runs of CJK).
 func collapseSpace(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	space := false // white space since the last word
-	for len(s) > 0 {
-		r, size := utf8.DecodeRuneInString(s)
-		if unicode.IsSpace(r) {
-			space = true
-		} else {
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteString(s[:size]) // as it is, even a byte that is not UTF-8
+	for {
+		s = s[spaceRun(s, true):]
+		n := spaceRun(s, false)
+		if n == 0 {
+			return b.String()
 		}
-		s = s[size:]
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s[:n]) // as it is, even a byte that is not UTF-8
+		s = s[n:]
 	}
-	return b.String()
 }
+
+// spaceRun returns the length of the run of white space (space true) or
+// of other runes at the start of s.
+func spaceRun(s string, space bool) int {
+	i := 0
+	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if asciiSpace[c] != space {
+				return i
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) != space {
+			return i
+		}
+		i += size
+	}
+	return i
+}
+
+// asciiSpace are the ASCII bytes unicode.IsSpace says are white space.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // windows1252 maps the bytes 0x80–0x9F of windows-1252 to Unicode; 0 where
 // the byte is undefined.
