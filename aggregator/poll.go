@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/url"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -86,7 +87,14 @@ type Poller struct {
 
 	// saveMu makes "find duplicates, save, index" one step per source,
 	// so that two sources carrying one story at once do not both keep it.
-	saveMu      sync.Mutex
+	saveMu sync.Mutex
+	// reading holds a place for each poll reading a feed (parsing,
+	// normalising, sketching, preparing related terms): as many as there
+	// are CPUs. More workers only overlap fetches, which wait on the
+	// network; more polls reading at once would not read faster, only
+	// hold more memory and keep the goroutines that serve the feeds
+	// waiting for a CPU.
+	reading     chan struct{}
 	dedupWindow time.Duration
 	// dupFilter spares the candidate query for entries that share nothing
 	// with any stored entry; nil without cross-source de-duplication.
@@ -149,6 +157,7 @@ func NewPoller(st *store.Store, f *fetch.Fetcher, opts PollerOptions) *Poller {
 		now:         opts.Now,
 		log:         opts.Log,
 		pool:        newPool(opts.Workers, opts.PerHost),
+		reading:     make(chan struct{}, runtime.GOMAXPROCS(0)),
 		dedupWindow: opts.DedupWindow,
 
 		related:    relatedIndex(opts),
@@ -475,6 +484,15 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch
 		return p.unchanged(ctx, t, at, resp, Unchanged, "", batch)
 	}
 
+	p.reading <- struct{}{}
+	reading := true
+	doneReading := func() {
+		if reading {
+			<-p.reading
+			reading = false
+		}
+	}
+	defer doneReading()
 	parsed, err := p.parse(resp.Body, resp.ContentType, t.Source.Encoding)
 	if err != nil {
 		return fail(err)
@@ -556,6 +574,7 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch
 		Notices:      notices,
 	}
 	resp, parsed, texts = nil, nil, nil
+	doneReading()
 
 	p.saveMu.Lock()
 	defer p.saveMu.Unlock()
