@@ -25,6 +25,18 @@ func BenchmarkContent(b *testing.B) {
 	b.SetBytes(int64(len(benchHTML)))
 	b.ReportAllocs()
 	for b.Loop() {
-		PlainText(sanitize(n.policy, absolutize(benchHTML, base)))
+		sanitizedText(sanitize(n.policy, absolutize(benchHTML, base)))
+	}
+}
+
+// BenchmarkSanitizedText reads the plain text of a sanitised post.
+func BenchmarkSanitizedText(b *testing.B) {
+	n := New()
+	base, _ := url.Parse("https://example.com/news/1")
+	clean := sanitize(n.policy, absolutize(benchHTML, base))
+	b.SetBytes(int64(len(clean)))
+	b.ReportAllocs()
+	for b.Loop() {
+		sanitizedText(clean)
 	}
 }

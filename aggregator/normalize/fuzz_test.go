@@ -118,3 +118,27 @@ func FuzzItemDates(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSanitizedText: the plain text of what the sanitiser writes, read by
+// sanitizedText's scan, is what PlainText reads in it.
+func FuzzSanitizedText(f *testing.F) {
+	for _, s := range []string{
+		`<p>Hello <a href="page.html?a=1&amp;b=2" title="x > y">link</a> &amp; <em>more</em></p><p>next</p>`,
+		`a < b &lt; c <b>bold</b><br/>line<br>break &nbsp;&copy;&#169;&#x4E2D;`,
+		`<ul><li>one</li><li>two</li></ul><table><tr><td>1</td><td>2</td></tr></table>`,
+		`<script>alert(1)</script><style>p{}</style><title>t</title><textarea>x</textarea><plaintext>y`,
+		`中文<strong>粗体</strong>，<span>内联</span><div>块</div>`,
+		"<p>a\r\nb\rc\x00d</p><!-- c --><![CDATA[x]]><?pi?>",
+		`<img src="https://x.example/a.png" alt="<p>">text<unknown-tag>u</unknown-tag><a href="x`,
+	} {
+		f.Add(s)
+	}
+	n := New()
+	base, _ := url.Parse("https://feed.example/posts/")
+	f.Fuzz(func(t *testing.T, in string) {
+		out := strings.TrimSpace(sanitize(n.policy, absolutize(in, base)))
+		if got, want := sanitizedText(out), PlainText(out); got != want {
+			t.Errorf("sanitised %q is %q: sanitizedText %q, PlainText %q", in, out, got, want)
+		}
+	})
+}

@@ -265,7 +265,7 @@ func (n *Normalizer) entry(it *gofeed.Item, base *url.URL, opts Options, textTit
 	raw := firstNonEmpty(fuller(it.Content, it.Description), it.Custom["fullitem"], it.Custom["body"], mediaText(it, "description"))
 	raw = truncate(stripControls(raw), maxContent)
 	e.ContentHTML = strings.TrimSpace(sanitize(n.policy, absolutize(raw, contentBase)))
-	e.ContentText = PlainText(e.ContentHTML)
+	e.ContentText = sanitizedText(e.ContentHTML)
 	if e.Title == "" {
 		e.Title = firstWords(e.ContentText, 80)
 	}
