@@ -25,6 +25,11 @@ type Options struct {
 	MaxBodyBytes int64         // after decompression
 	MaxRedirects int
 	UserAgent    string
+	// PerHost is how many requests may go to one host at once
+	// (fetch.per_host): as many connections to a host are kept open
+	// between requests (at least 4), so that they are reused rather than
+	// opened again.
+	PerHost int
 
 	// AllowPrivate lets every source reach loopback, private, link-local
 	// and other non-public addresses (fetch.allow_private_networks). When
@@ -132,8 +137,8 @@ func newClient(opts Options, dial DialFunc) *http.Client {
 		// the address check.
 		DialContext:           dial,
 		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          100,
-		MaxIdleConnsPerHost:   4,
+		MaxIdleConns:          max(100, opts.PerHost),
+		MaxIdleConnsPerHost:   max(4, opts.PerHost),
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ResponseHeaderTimeout: opts.Timeout,

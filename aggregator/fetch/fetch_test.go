@@ -5,11 +5,14 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -124,5 +127,50 @@ func TestFetchCancelled(t *testing.T) {
 	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
 	if _, err := newFetcher(1<<20).Fetch(ctx, Request{URL: ts.URL}); !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
+// As many connections to a host as requests may go to it at once are kept
+// open between requests and reused: rounds of PerHost requests at once
+// open PerHost connections in all, not new ones every round.
+func TestFetchKeepsPerHostConnectionsOpen(t *testing.T) {
+	const perHost, rounds = 8, 5
+	var opened atomic.Int32
+	release := make(chan struct{})
+	var waiting atomic.Int32
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Hold every request of a round until all have arrived, so that
+		// the round needs perHost connections at once.
+		if waiting.Add(1)%perHost == 0 {
+			for range perHost - 1 {
+				release <- struct{}{}
+			}
+		} else {
+			<-release
+		}
+		w.Write([]byte("<rss/>"))
+	}))
+	ts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	ts.Start()
+	defer ts.Close()
+	f := New(Options{Timeout: 5 * time.Second, MaxBodyBytes: 1 << 20, MaxRedirects: 2, UserAgent: "Tributary/test", AllowPrivate: true, PerHost: perHost})
+	defer f.Close()
+	for range rounds {
+		var wg sync.WaitGroup
+		for range perHost {
+			wg.Go(func() {
+				if _, err := f.Fetch(context.Background(), Request{URL: ts.URL + "/feed.xml"}); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	if n := opened.Load(); n != perHost {
+		t.Errorf("%d rounds of %d requests at once opened %d connections, want %d", rounds, perHost, n, perHost)
 	}
 }

@@ -113,6 +113,7 @@ func openLocked(ctx context.Context, cfg *config.Config, log *slog.Logger, sync 
 		MaxRedirects: cfg.Fetch.MaxRedirects,
 		UserAgent:    userAgent(),
 		AllowPrivate: cfg.Fetch.AllowPrivateNetworks,
+		PerHost:      cfg.Fetch.PerHost,
 	})
 	p := aggregator.NewPoller(st, f, aggregator.PollerOptions{
 		Now:           time.Now,
