@@ -84,6 +84,19 @@ func BenchmarkRelatedWindow10k(b *testing.B) {
 	}
 }
 
+// BenchmarkRelatedPrepare reads one entry's text into weighted terms: a
+// 400-word body in English with a Chinese paragraph, and a title.
+func BenchmarkRelatedPrepare(b *testing.B) {
+	r := rand.New(rand.NewPCG(7, 7))
+	z := rand.NewZipf(r, 1.1, 1, 20000)
+	d := related.Doc{Title: synthText(r, z, 8), Text: synthText(r, z, 400) + " 河流管理局周二表示，新建的鱼梯在第一个月里已将四千多条鲑鱼送往上游，比预期多一倍。"}
+	ix := related.New(related.Config{MaxEntries: 10_000})
+	b.ReportAllocs()
+	for b.Loop() {
+		ix.Prepare(d)
+	}
+}
+
 // BenchmarkRelatedRebuild100k rebuilds the index of 100,000 entries from
 // SQLite, as the daemon does at start.
 func BenchmarkRelatedRebuild100k(b *testing.B) {

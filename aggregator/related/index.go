@@ -168,6 +168,7 @@ type Index struct {
 	postings []postingList     // by term id
 	hashes   []uint64          // by term id: its hash, to forget it when no entry has it
 	freeIDs  []uint32          // term ids no entry has, for reuse
+	packed   []uint64          // AddPrepared's scratch, under mu
 	totalLen float64
 	dropAt   int32     // dropDocFreq; tests raise it to compare with an index that never drops
 	scratch  sync.Pool // of *accumulator, for queries
@@ -265,27 +266,41 @@ func (ix *Index) Prepare(d Doc) Prepared {
 	scratch[0], scratch[1] = title, body
 	slices.Sort(title)
 	slices.Sort(body)
-	terms := make([]weightedTerm, 0, len(body)/2+len(title))
-	i, j := 0, 0
-	for i < len(title) || j < len(body) {
-		h := uint64(math.MaxUint64)
-		if i < len(title) {
-			h = title[i]
-		}
-		if j < len(body) && body[j] < h {
-			h = body[j]
-		}
-		var w float32
-		for ; i < len(title) && title[i] == h; i++ {
-			w += float32(ix.cfg.TitleWeight)
-		}
-		for ; j < len(body) && body[j] == h; j++ {
-			w++
-		}
-		terms = append(terms, weightedTerm{h, w})
-	}
+	// The terms are counted once to make the list at its exact size: a
+	// guess was short for most texts, and growing it was half of what
+	// preparing allocated.
+	terms := make([]weightedTerm, 0, mergeDistinct(title, body, nil))
+	mergeDistinct(title, body, func(h uint64, inTitle, inBody int) {
+		terms = append(terms, weightedTerm{h, float32(inTitle)*float32(ix.cfg.TitleWeight) + float32(inBody)})
+	})
 	d.Title, d.Text = "", ""
-	return Prepared{doc: d, terms: slices.Clip(terms), headline: n < shortText}
+	return Prepared{doc: d, terms: terms, headline: n < shortText}
+}
+
+// mergeDistinct walks the distinct hashes of two sorted slices in order,
+// calling fn (if not nil) with each and how many times each slice has it;
+// it returns how many there are.
+func mergeDistinct(a, b []uint64, fn func(h uint64, inA, inB int)) int {
+	n, i, j := 0, 0, 0
+	for i < len(a) || j < len(b) {
+		h := uint64(math.MaxUint64)
+		if i < len(a) {
+			h = a[i]
+		}
+		if j < len(b) && b[j] < h {
+			h = b[j]
+		}
+		i0, j0 := i, j
+		for ; i < len(a) && a[i] == h; i++ {
+		}
+		for ; j < len(b) && b[j] == h; j++ {
+		}
+		if fn != nil {
+			fn(h, i-i0, j-j0)
+		}
+		n++
+	}
+	return n
 }
 
 // WithID returns p for the entry with id, a duplicate of group (or 0).
@@ -311,10 +326,16 @@ func (ix *Index) AddPrepared(p Prepared) {
 	nd := &doc{id: d.ID, group: d.Group, at: d.At, categories: foldAll(d.Categories), headline: p.headline, seq: ix.seq}
 	// Each term is its id and quantized weight in one number, id first,
 	// so that sorting the numbers sorts by id (ids are distinct).
-	type weighted uint64
-	pack := func(id uint32, q uint8) weighted { return weighted(id)<<8 | weighted(q) }
-	unpack := func(w weighted) (id uint32, q uint8) { return uint32(w >> 8), uint8(w) }
-	terms := make([]weighted, 0, len(p.terms))
+	pack := func(id uint32, q uint8) uint64 { return uint64(id)<<8 | uint64(q) }
+	unpack := func(w uint64) (id uint32, q uint8) { return uint32(w >> 8), uint8(w) }
+	// The packed terms are gathered in a slice kept for the next entry:
+	// this runs under the lock, one entry at a time.
+	terms := ix.packed[:0]
+	defer func() {
+		if cap(terms) <= maxScratch {
+			ix.packed = terms[:0]
+		}
+	}()
 	for _, t := range p.terms {
 		w := 1 + float32(math.Log(float64(t.w))) // sublinear: the tenth use of a word says less than the second
 		h := t.hash
