@@ -101,11 +101,15 @@ type doc struct {
 	group      int64
 	at         time.Time
 	categories []string
-	terms      []byte  // distinct term ids, ascending, as uvarint deltas
-	tfs        []uint8 // quantized weighted frequency of each, in that order
-	length     float32
-	headline   bool   // a title with little or no body
-	seq        uint64 // when it was added
+	// terms holds the quantized weighted frequency of each of the
+	// entry's nterms distinct terms (a byte each), then their ids in
+	// ascending order as uvarint deltas: one allocation, most of an
+	// entry's memory.
+	terms    []byte
+	nterms   uint32
+	length   float32
+	headline bool   // a title with little or no body
+	seq      uint64 // when it was added
 }
 
 // eachTerm calls fn with each of d's terms and its weighted frequency.
@@ -116,8 +120,8 @@ func (d *doc) eachTerm(fn func(t uint32, tf float64)) {
 // eachQuantized calls fn with each of d's terms and its quantized weighted
 // frequency.
 func (d *doc) eachQuantized(fn func(t uint32, q uint8)) {
-	t, b := uint64(0), d.terms
-	for _, q := range d.tfs {
+	t, b := uint64(0), d.terms[d.nterms:]
+	for _, q := range d.terms[:d.nterms] {
 		delta, n := binary.Uvarint(b)
 		b = b[n:]
 		t += delta
@@ -364,12 +368,12 @@ func (ix *Index) AddPrepared(p Prepared) {
 		size += uvarintLen(uint64(id - prev))
 		prev = id
 	}
-	nd.terms, nd.tfs = make([]byte, 0, size), make([]uint8, len(terms))
+	nd.terms, nd.nterms = make([]byte, len(terms), len(terms)+size), uint32(len(terms))
 	prev = 0
 	for i, t := range terms {
 		id, q := unpack(t)
 		nd.terms = binary.AppendUvarint(nd.terms, uint64(id-prev))
-		nd.tfs[i], prev = q, id
+		nd.terms[i], prev = q, id
 	}
 	var slot uint32
 	if n := len(ix.free); n > 0 {
@@ -514,7 +518,7 @@ func (ix *Index) Related(id int64, max int) []Hit {
 		return nil
 	}
 	q := ix.slots[slot]
-	query := make(map[uint32]float64, len(q.tfs))
+	query := make(map[uint32]float64, q.nterms)
 	q.eachTerm(func(t uint32, tf float64) { query[t] = tf })
 	first, matched := ix.rank(slot, query)
 	// Only entries that share at least two telling words with this one can
