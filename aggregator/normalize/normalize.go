@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -408,11 +409,25 @@ func textBytes(fragment string) int {
 	return n
 }
 
+// hashOf is the first half of SHA-256 of the parts, each followed by a
+// zero byte, in hex.
 func hashOf(parts ...string) string {
-	h := sha256.New()
+	// The parts are gathered in a pooled buffer: writing each to the
+	// hash copied it, an entry's whole content once more per poll.
+	buf := hashBuf.Get().(*[]byte)
+	b := (*buf)[:0]
 	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
+		b = append(append(b, p...), 0)
 	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
+	sum := sha256.Sum256(b)
+	if cap(b) <= maxHashBuf {
+		*buf = b
+		hashBuf.Put(buf)
+	}
+	return hex.EncodeToString(sum[:16])
 }
+
+var hashBuf = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxHashBuf bounds the buffers kept: a content is capped at maxContent.
+const maxHashBuf = maxContent + 64<<10

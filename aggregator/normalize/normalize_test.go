@@ -1,6 +1,8 @@
 package normalize
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"testing"
 	"time"
@@ -244,5 +246,25 @@ func TestSelfClosedElementsKeepTheRest(t *testing.T) {
 	}
 	if got := n.policy.Sanitize(absolutize(`a<br/>b<img src="https://x.example/i.png"/>c`, nil)); !strings.Contains(got, "a<br/>b") {
 		t.Errorf("void elements: %s", got)
+	}
+}
+
+// hashOf is the first half of SHA-256 of the parts, each followed by a
+// zero byte, in hex: stored hashes stay comparable across versions.
+func TestHashOf(t *testing.T) {
+	tests := []struct {
+		parts []string
+		input string
+	}{
+		{nil, ""},
+		{[]string{""}, "\x00"},
+		{[]string{"a", "bc"}, "a\x00bc\x00"},
+		{[]string{"新闻", strings.Repeat("x", 70000)}, "新闻\x00" + strings.Repeat("x", 70000) + "\x00"},
+	}
+	for _, tt := range tests {
+		sum := sha256.Sum256([]byte(tt.input))
+		if got, want := hashOf(tt.parts...), hex.EncodeToString(sum[:16]); got != want {
+			t.Errorf("hashOf(%d parts) = %s, want %s", len(tt.parts), got, want)
+		}
 	}
 }
