@@ -137,7 +137,7 @@ func newClient(opts Options, dial DialFunc) *http.Client {
 		// the address check.
 		DialContext:           dial,
 		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          max(100, opts.PerHost),
+		MaxIdleConns:          100,
 		MaxIdleConnsPerHost:   max(4, opts.PerHost),
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
