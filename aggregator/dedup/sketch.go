@@ -23,6 +23,8 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/tributary/tributary/aggregator/hashsort"
+
 	"github.com/tributary/tributary/aggregator/script"
 )
 
@@ -67,16 +69,16 @@ func NewSketch(text string) (s Sketch, ok bool) {
 // (norm.NFKC.String), for a caller that normalises a text once for all its
 // uses: normalising is a good part of the cost.
 func NewSketchNFKC(text string) (s Sketch, ok bool) {
-	scratch := hashScratch.Get().(*[]uint32)
+	scratch := hashScratch.Get().(*[2][]uint32)
 	defer func() {
-		if cap(*scratch) <= maxScratch {
+		if cap(scratch[0]) <= maxScratch {
 			hashScratch.Put(scratch)
 		}
 	}()
-	all := (*scratch)[:0]
+	all := scratch[0][:0]
 	eachShingleNFKC(text, func(parts []string) { all = append(all, fnv32(parts)) })
-	*scratch = all
-	slices.Sort(all)
+	scratch[0] = all
+	scratch[1] = hashsort.Sort(all, scratch[1])
 	all = slices.Compact(all)
 	s.Size = len(all)
 	if s.Size < MinShingles {
@@ -86,10 +88,11 @@ func NewSketchNFKC(text string) (s Sketch, ok bool) {
 	return s, true
 }
 
-// hashScratch holds the slices a sketch's hashes are gathered in: every
-// shingle's hash is kept until the smallest are known, and only those are
-// kept after. A slice grown past maxScratch (a very long text) is not kept.
-var hashScratch = sync.Pool{New: func() any { return new([]uint32) }}
+// hashScratch holds the slices a sketch's hashes are gathered and sorted
+// in: every shingle's hash is kept until the smallest are known, and only
+// those are kept after. A slice grown past maxScratch (a very long text) is
+// not kept.
+var hashScratch = sync.Pool{New: func() any { return new([2][]uint32) }}
 
 const maxScratch = 1 << 16
 

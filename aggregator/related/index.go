@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/tributary/tributary/aggregator/hashsort"
 )
 
 // Config tunes an Index. Zero fields take the defaults below.
@@ -240,8 +242,9 @@ type weightedTerm struct {
 }
 
 // termScratch holds the slices a text's term hashes are gathered in before
-// they are counted (the title's and the body's, at most MaxTerms long).
-var termScratch = sync.Pool{New: func() any { return new([2][]uint64) }}
+// they are counted (the title's and the body's, at most MaxTerms long),
+// and the one they are sorted with.
+var termScratch = sync.Pool{New: func() any { return new([3][]uint64) }}
 
 const maxScratch = 1 << 12
 
@@ -253,9 +256,9 @@ func (ix *Index) Prepare(d Doc) Prepared {
 	}
 	// Terms are counted by sorting their hashes, not in a map: fewer
 	// allocations, and the terms come out in one order every time.
-	scratch := termScratch.Get().(*[2][]uint64)
+	scratch := termScratch.Get().(*[3][]uint64)
 	defer func() {
-		if cap(scratch[0]) <= maxScratch { // a title of thousands of words is not kept
+		if cap(scratch[0]) <= maxScratch && cap(scratch[2]) <= maxScratch { // a title of thousands of words is not kept
 			termScratch.Put(scratch)
 		}
 	}()
@@ -268,8 +271,8 @@ func (ix *Index) Prepare(d Doc) Prepared {
 		}
 	})
 	scratch[0], scratch[1] = title, body
-	slices.Sort(title)
-	slices.Sort(body)
+	scratch[2] = hashsort.Sort(title, scratch[2])
+	scratch[2] = hashsort.Sort(body, scratch[2])
 	// The terms are counted once to make the list at its exact size: a
 	// guess was short for most texts, and growing it was half of what
 	// preparing allocated.
