@@ -19,44 +19,51 @@ func fixReferences(b []byte) []byte {
 	if bytes.IndexByte(b, '&') < 0 {
 		return b
 	}
-	out := make([]byte, 0, len(b)+len(b)/16)
+	// Most feeds need no change: out stays nil, and b is returned, until
+	// a reference is written differently; then out holds b[:done] fixed.
+	var out []byte
+	done := 0
 	for i := 0; i < len(b); {
-		// Copy up to the next "&" or "<" at once: only there can
-		// anything change.
+		// Skip to the next "&" or "<" at once: only there can anything
+		// change.
 		next := bytes.IndexAny(b[i:], "&<")
 		if next < 0 {
-			return append(out, b[i:]...)
+			break
 		}
-		out, i = append(out, b[i:i+next]...), i+next
+		i += next
 		switch {
 		case bytes.HasPrefix(b[i:], []byte("<![CDATA[")):
-			end := bytes.Index(b[i:], []byte("]]>"))
-			if end < 0 {
-				return append(out, b[i:]...)
-			}
-			out = append(out, b[i:i+end+3]...)
-			i += end + 3
+			i = skipPast(b, i, "]]>") + 1
 		case bytes.HasPrefix(b[i:], []byte("<!--")):
-			end := bytes.Index(b[i:], []byte("-->"))
-			if end < 0 {
-				return append(out, b[i:]...)
-			}
-			out = append(out, b[i:i+end+3]...)
-			i += end + 3
+			i = skipPast(b, i, "-->") + 1
 		case b[i] == '&':
 			ref, n := fixReference(b[i:])
-			out = append(out, ref...)
+			if !bytes.Equal(ref, b[i:i+n]) {
+				if out == nil {
+					out = make([]byte, 0, len(b)+len(b)/16)
+				}
+				out = append(append(out, b[done:i]...), ref...)
+				done = i + n
+			}
 			i += n
 		default:
-			out = append(out, b[i])
 			i++
 		}
 	}
-	return out
+	if out == nil {
+		return b
+	}
+	return append(out, b[done:]...)
 }
 
-// xmlEntities are the five entities XML defines.
-var xmlEntities = map[string]bool{"amp": true, "lt": true, "gt": true, "quot": true, "apos": true}
+// isXMLEntity reports whether name is one of the five entities XML defines.
+func isXMLEntity(name []byte) bool {
+	switch string(name) {
+	case "amp", "lt", "gt", "quot", "apos":
+		return true
+	}
+	return false
+}
 
 // fixReference looks at the reference at the start of b (b[0] == '&') and
 // returns what to write for it and how many bytes it spans.
@@ -64,6 +71,9 @@ func fixReference(b []byte) ([]byte, int) {
 	end := bytes.IndexByte(b[:min(len(b), 40)], ';')
 	if end < 2 {
 		return []byte("&amp;"), 1
+	}
+	if isXMLEntity(b[1:end]) { // most references: kept, without a copy
+		return b[:end+1], end + 1
 	}
 	name := string(b[1:end])
 	if num, ok := strings.CutPrefix(name, "#"); ok {
@@ -86,9 +96,6 @@ func fixReference(b []byte) ([]byte, int) {
 	}
 	if !isName(name) {
 		return []byte("&amp;"), 1
-	}
-	if xmlEntities[name] {
-		return b[:end+1], end + 1
 	}
 	text := html.UnescapeString(string(b[:end+1]))
 	if text == string(b[:end+1]) { // not an HTML entity either
