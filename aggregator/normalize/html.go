@@ -246,20 +246,10 @@ var inline = map[atom.Atom]bool{
 // Words are copied whole, not rune by rune; ASCII is told apart without
 // decoding (plain text is mostly ASCII or runs of CJK).
 func collapseSpace(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for {
-		s = s[spaceRun(s, true):]
-		n := spaceRun(s, false)
-		if n == 0 {
-			return b.String()
-		}
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(s[:n]) // as it is, even a byte that is not UTF-8
-		s = s[n:]
-	}
+	var w spacedWriter
+	w.b.Grow(len(s))
+	w.write(s)
+	return w.b.String()
 }
 
 // spaceRun returns the length of the run of white space (space true) or

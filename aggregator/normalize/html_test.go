@@ -23,6 +23,29 @@ func TestCollapseSpace(t *testing.T) {
 	}
 }
 
+// TestSpacedWriterPieces checks that text written a piece at a time comes
+// out as collapseSpace of the pieces joined: a word cut between pieces
+// stays one word, white space at a cut is one space.
+func TestSpacedWriterPieces(t *testing.T) {
+	tests := [][]string{
+		{"wo", "rd"},
+		{"one ", " two"},
+		{"one", " ", "two"},
+		{"  ", "lead", "  "},
+		{"中", "文", "\u3000", "字"},
+		{"", "a", "", "b "},
+	}
+	for _, pieces := range tests {
+		var w spacedWriter
+		for _, p := range pieces {
+			w.write(p)
+		}
+		if got, want := w.b.String(), collapseSpace(strings.Join(pieces, "")); got != want {
+			t.Errorf("pieces %q: %q, want %q", pieces, got, want)
+		}
+	}
+}
+
 // FuzzCollapseSpace checks collapseSpace against its definition: the
 // words between runs of white space, joined by one space.
 func FuzzCollapseSpace(f *testing.F) {

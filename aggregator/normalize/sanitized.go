@@ -16,41 +16,70 @@ func sanitizedText(s string) string {
 	if !strings.ContainsAny(s, "<&") {
 		return collapseSpace(s)
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for len(s) > 0 {
-		i := strings.IndexByte(s, '<')
+	// The text is written with its white space collapsed as it is read,
+	// rather than collapsed in a second copy.
+	var w spacedWriter
+	w.b.Grow(len(s))
+	for rest := s; len(rest) > 0; {
+		i := strings.IndexByte(rest, '<')
 		if i < 0 {
-			i = len(s)
+			i = len(rest)
 		}
-		if text := s[:i]; strings.IndexByte(text, '&') >= 0 {
-			b.WriteString(html.UnescapeString(text))
+		if text := rest[:i]; strings.IndexByte(text, '&') >= 0 {
+			w.write(html.UnescapeString(text))
 		} else {
-			b.WriteString(text)
+			w.write(text)
 		}
-		s = s[i:]
-		if s == "" {
+		rest = rest[i:]
+		if rest == "" {
 			break
 		}
-		end := strings.IndexByte(s, '>')
+		end := strings.IndexByte(rest, '>')
 		if end < 0 {
-			return PlainText(b.String() + s)
+			return PlainText(s)
 		}
-		name := strings.TrimPrefix(s[1:end], "/")
+		name := strings.TrimPrefix(rest[1:end], "/")
 		if n := strings.IndexAny(name, " /"); n >= 0 {
 			name = name[:n]
 		}
 		switch {
 		case !plainTagName(name), name == "script", name == "style", name == "textarea", name == "title",
 			name == "xmp", name == "plaintext", name == "noscript", name == "iframe", name == "noembed", name == "noframes":
-			// Not what the sanitiser writes: read the way PlainText does.
-			return PlainText(b.String() + s)
+			// Not what the sanitiser writes: read the whole the way
+			// PlainText does.
+			return PlainText(s)
 		case !inlineNames[name]:
-			b.WriteByte(' ') // block elements separate words, as in PlainText
+			w.space = true // block elements separate words, as in PlainText
 		}
-		s = s[end+1:]
+		rest = rest[end+1:]
 	}
-	return collapseSpace(b.String())
+	return w.b.String()
+}
+
+// spacedWriter writes text a piece at a time as collapseSpace would write
+// it whole: every run of white space one space, none at either end.
+type spacedWriter struct {
+	b     strings.Builder
+	space bool // white space came after the last word written
+}
+
+// write writes s; a word cut between two writes stays one word.
+func (w *spacedWriter) write(s string) {
+	for {
+		if n := spaceRun(s, true); n > 0 {
+			w.space, s = true, s[n:]
+		}
+		n := spaceRun(s, false)
+		if n == 0 {
+			return
+		}
+		if w.space && w.b.Len() > 0 {
+			w.b.WriteByte(' ')
+		}
+		w.space = false
+		w.b.WriteString(s[:n]) // as it is, even a byte that is not UTF-8
+		s = s[n:]
+	}
 }
 
 // plainTagName reports whether name is a tag name the way the sanitiser
