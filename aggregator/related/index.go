@@ -523,47 +523,46 @@ func (ix *Index) Related(id int64, max int) []Hit {
 	q := ix.slots[slot]
 	query := make(map[uint32]float64, q.nterms)
 	q.eachTerm(func(t uint32, tf float64) { query[t] = tf })
-	first, matched := ix.rank(slot, query)
 	// Only entries that share at least two telling words with this one can
 	// be related: one word in common is a coincidence. A headline without
 	// a body has too few words for that: its hints are those sharing two
 	// words, then, to fill the list, those sharing one, ranked without
 	// feedback (borrowed words drown a query of a few words).
 	if q.headline {
+		first := ix.rank(slot, query, func(_ uint32, _ int, score float64) bool { return score >= ix.cfg.MinScore })
 		var hits []Hit
-		for _, need := range []int{2, 1} {
+		for _, twoOrMore := range []bool{true, false} {
 			for _, h := range first {
-				if matched[h.ID] == need || (need == 2 && matched[h.ID] > 2) {
-					if h.Score >= ix.cfg.MinScore && len(hits) < max {
-						hits = append(hits, h)
-					}
+				if (h.matched >= 2) == twoOrMore && len(hits) < max {
+					hits = append(hits, h.Hit)
 				}
 			}
 		}
 		return hits
 	}
-	eligible := map[int64]bool{}
+	// Ranking sorts only the entries a pass can use: sorting every entry
+	// that shares a word was most of the cost of a query.
+	first := ix.rank(slot, query, func(_ uint32, matched int, _ float64) bool { return matched >= 2 })
+	if len(first) == 0 {
+		return nil
+	}
+	eligible := make([]bool, len(ix.slots))
 	var top []Hit
 	for _, h := range first {
-		if matched[h.ID] >= 2 {
-			eligible[h.ID] = true
-			if len(top) < ix.cfg.FeedbackDocs && h.Score >= feedbackMin {
-				top = append(top, h)
-			}
+		eligible[h.slot] = true
+		if len(top) < ix.cfg.FeedbackDocs && h.Score >= feedbackMin {
+			top = append(top, h.Hit)
 		}
-	}
-	if len(eligible) == 0 {
-		return nil
 	}
 	ranked := first
 	if ix.cfg.Feedback > 0 && len(top) > 0 {
 		ix.expand(query, top, float64(q.length))
-		ranked, _ = ix.rank(slot, query)
+		ranked = ix.rank(slot, query, func(slot uint32, _ int, _ float64) bool { return eligible[slot] })
 	}
 	var hits []Hit
 	for _, h := range ranked {
-		if eligible[h.ID] && h.Score >= ix.cfg.MinScore {
-			hits = append(hits, h)
+		if h.Score >= ix.cfg.MinScore {
+			hits = append(hits, h.Hit)
 			if len(hits) == max {
 				break
 			}
@@ -581,10 +580,19 @@ const shortText = 4
 // words to the second pass.
 const feedbackMin = 0.05
 
+// rankedHit is a hit of rank: with its entry's slot, and how many of the
+// query's terms the entry has.
+type rankedHit struct {
+	Hit
+	slot    uint32
+	matched int
+}
+
 // rank scores every entry sharing a useful term with query, relative to
-// the score of the query's own entry, lifted and softened, best first. It
-// also says how many of the query's terms each entry has.
-func (ix *Index) rank(self uint32, query map[uint32]float64) ([]Hit, map[int64]int) {
+// the score of the query's own entry, lifted and softened, and returns
+// those that keep accepts (given their slot, how many of the query's terms
+// they have, and their score), best first (ties by id).
+func (ix *Index) rank(self uint32, query map[uint32]float64, keep func(slot uint32, matched int, score float64) bool) []rankedHit {
 	q := ix.slots[self]
 	n := float64(len(ix.byID))
 	avgLen := ix.totalLen / max1(n)
@@ -623,10 +631,9 @@ func (ix *Index) rank(self uint32, query map[uint32]float64) ([]Hit, map[int64]i
 	}
 	defer acc.reset()
 	if selfScore == 0 {
-		return nil, nil
+		return nil
 	}
-	hits := make([]Hit, 0, len(acc.touched))
-	matchedByID := make(map[int64]int, len(acc.touched))
+	var hits []rankedHit
 	for _, s := range acc.touched {
 		raw := acc.scores[s]
 		d := ix.slots[s]
@@ -640,10 +647,11 @@ func (ix *Index) rank(self uint32, query map[uint32]float64) ([]Hit, map[int64]i
 		score := raw / selfScore
 		score *= 1 + ix.cfg.CategoryLift*float64(shared(q.categories, d.categories))
 		score /= 1 + float64(gap)/float64(ix.cfg.Window) // half as close at the window's edge
-		hits = append(hits, Hit{ID: d.id, Score: score})
-		matchedByID[d.id] = int(acc.matched[s])
+		if matched := int(acc.matched[s]); keep(s, matched, score) {
+			hits = append(hits, rankedHit{Hit{ID: d.id, Score: score}, s, matched})
+		}
 	}
-	slices.SortFunc(hits, func(a, b Hit) int {
+	slices.SortFunc(hits, func(a, b rankedHit) int {
 		switch {
 		case a.Score > b.Score:
 			return -1
@@ -656,7 +664,7 @@ func (ix *Index) rank(self uint32, query map[uint32]float64) ([]Hit, map[int64]i
 		}
 		return 0
 	})
-	return hits, matchedByID
+	return hits
 }
 
 // expand adds to query the words of the top entries, each entry scaled to
