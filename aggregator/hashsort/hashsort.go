@@ -7,7 +7,8 @@
 // of reading a feed; this is about three times faster than slices.Sort
 // there (BenchmarkSort). Values that are not spread (many equal, or all
 // with the same top byte) are still sorted correctly, by slices.Sort
-// within their bucket, so crafted input costs no more than slices.Sort.
+// within a crowded bucket, so crafted input costs about what slices.Sort
+// would (at worst, buckets of 24 in reverse order: 12 moves a value).
 package hashsort
 
 import (
