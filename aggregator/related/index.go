@@ -633,22 +633,23 @@ func (ix *Index) rank(self uint32, query map[uint32]float64, keep func(slot uint
 	if selfScore == 0 {
 		return nil
 	}
-	var hits []rankedHit
+	// Each score is made final in place (-Inf: not kept) and the kept
+	// counted first, so that the list is made at its size: growing it was
+	// most of what a query allocated.
+	kept := 0
 	for _, s := range acc.touched {
-		raw := acc.scores[s]
-		d := ix.slots[s]
-		if q.group != 0 && (d.group == q.group || d.id == q.group) || d.group == q.id {
-			continue // a duplicate
+		score := ix.finalScore(q, ix.slots[s], acc.scores[s]/selfScore)
+		if !math.IsInf(score, -1) && !keep(s, int(acc.matched[s]), score) {
+			score = math.Inf(-1)
 		}
-		gap := q.at.Sub(d.at).Abs()
-		if gap > ix.cfg.Window {
-			continue
+		if acc.scores[s] = score; !math.IsInf(score, -1) {
+			kept++
 		}
-		score := raw / selfScore
-		score *= 1 + ix.cfg.CategoryLift*float64(shared(q.categories, d.categories))
-		score /= 1 + float64(gap)/float64(ix.cfg.Window) // half as close at the window's edge
-		if matched := int(acc.matched[s]); keep(s, matched, score) {
-			hits = append(hits, rankedHit{Hit{ID: d.id, Score: score}, s, matched})
+	}
+	hits := make([]rankedHit, 0, kept)
+	for _, s := range acc.touched {
+		if score := acc.scores[s]; !math.IsInf(score, -1) {
+			hits = append(hits, rankedHit{Hit{ID: ix.slots[s].id, Score: score}, s, int(acc.matched[s])})
 		}
 	}
 	slices.SortFunc(hits, func(a, b rankedHit) int {
@@ -665,6 +666,22 @@ func (ix *Index) rank(self uint32, query map[uint32]float64, keep func(slot uint
 		return 0
 	})
 	return hits
+}
+
+// finalScore is the score of entry d for the query's entry q, given its
+// score relative to q's own: lifted by shared categories and softened by
+// distance in time; -Inf for a duplicate of q or an entry outside the
+// window.
+func (ix *Index) finalScore(q, d *doc, relative float64) float64 {
+	if q.group != 0 && (d.group == q.group || d.id == q.group) || d.group == q.id {
+		return math.Inf(-1) // a duplicate
+	}
+	gap := q.at.Sub(d.at).Abs()
+	if gap > ix.cfg.Window {
+		return math.Inf(-1)
+	}
+	score := relative * (1 + ix.cfg.CategoryLift*float64(shared(q.categories, d.categories)))
+	return score / (1 + float64(gap)/float64(ix.cfg.Window)) // half as close at the window's edge
 }
 
 // expand adds to query the words of the top entries, each entry scaled to
