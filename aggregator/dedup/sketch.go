@@ -165,8 +165,14 @@ func eachShingle(text string, f func(parts []string)) {
 // and f must not keep them.
 func eachShingleNFKC(text string, f func(parts []string)) {
 	text = toLower(text)
-	var win [max(shingleWords, shingleChars)]string
+	// The window is kept twice over: the run's token j is written at j%k
+	// and j%k+k, so that its last k tokens are always the k in a row after
+	// the newest one's first place, and nothing is shifted (a shift moved
+	// five strings a CJK character, each under the collector's write
+	// barrier while it marks).
+	var win [2 * max(shingleWords, shingleChars)]string
 	n, cjk := 0, false // tokens of the run being read, and its kind
+	i := 0             // where the next token goes: n % k
 	k := func() int {
 		if cjk {
 			return shingleChars
@@ -174,24 +180,20 @@ func eachShingleNFKC(text string, f func(parts []string)) {
 		return shingleWords
 	}
 	add := func(token string) {
-		switch k := k(); {
-		case n < k:
-			win[n] = token
-			if n == k-1 {
-				f(win[:k])
-			}
-		default:
-			copy(win[:k-1], win[1:k])
-			win[k-1] = token
-			f(win[:k])
+		k := k()
+		win[i], win[i+k] = token, token
+		if i++; i == k {
+			i = 0
 		}
-		n++
+		if n++; n >= k {
+			f(win[i : i+k])
+		}
 	}
 	endRun := func(nextCJK bool) { // a run shorter than a shingle is one
 		if n > 0 && n < k() {
 			f(win[:n])
 		}
-		n, cjk = 0, nextCJK
+		n, i, cjk = 0, 0, nextCJK
 	}
 	word := -1 // where the word being read starts
 	endWord := func(end int) {
