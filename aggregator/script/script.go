@@ -5,9 +5,18 @@ package script
 
 import "unicode"
 
-// IsCJK reports whether r is Han, Hiragana, Katakana or Hangul.
+// IsCJK reports whether r is Han, Hiragana, Katakana or Hangul. It runs for
+// every character of every text, so the two blocks that hold nearly all
+// Chinese and Korean text, whole, are answered before the tables are
+// searched (TestIsCJKBlocks checks that they are whole).
 func IsCJK(r rune) bool {
-	return r >= 0x2E80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
+	switch {
+	case r < 0x2E80:
+		return false
+	case r >= 0x4E00 && r <= 0x9FFF, r >= 0xAC00 && r <= 0xD7A3: // CJK Unified Ideographs, Hangul Syllables
+		return true
+	}
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
 }
 
 // Lang guesses the language of a text from its script, for the HTML lang

@@ -1,6 +1,9 @@
 package script
 
-import "testing"
+import (
+	"testing"
+	"unicode"
+)
 
 func TestLang(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -23,6 +26,18 @@ func TestLang(t *testing.T) {
 	for _, r := range "aé1,。" {
 		if IsCJK(r) {
 			t.Errorf("IsCJK(%q) = true", r)
+		}
+	}
+}
+
+// TestIsCJKBlocks checks IsCJK against the Unicode tables for every rune
+// from U+2E80 (below it, Hangul Jamo included, nothing counts): the blocks
+// it answers at once must be whole in them.
+func TestIsCJKBlocks(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		want := r >= 0x2E80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
+		if got := IsCJK(r); got != want {
+			t.Fatalf("IsCJK(%U) = %v, want %v", r, got, want)
 		}
 	}
 }
