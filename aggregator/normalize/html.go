@@ -265,12 +265,18 @@ func spaceRun(s string, space bool) int {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if unicode.IsSpace(r) != space {
+		if isSpace(r) != space {
 			return i
 		}
 		i += size
 	}
 	return i
+}
+
+// isSpace is unicode.IsSpace, with the characters past U+3000 (all of CJK
+// text but its punctuation's spaces) answered without the table search.
+func isSpace(r rune) bool {
+	return r <= 0x3000 && unicode.IsSpace(r)
 }
 
 // asciiSpace are the ASCII bytes unicode.IsSpace says are white space.

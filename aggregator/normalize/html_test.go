@@ -23,6 +23,15 @@ func TestCollapseSpace(t *testing.T) {
 	}
 }
 
+// TestIsSpace checks isSpace against unicode.IsSpace for every rune.
+func TestIsSpace(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if got, want := isSpace(r), unicode.IsSpace(r); got != want {
+			t.Fatalf("isSpace(%U) = %v, want %v", r, got, want)
+		}
+	}
+}
+
 // TestSpacedWriterPieces checks that text written a piece at a time comes
 // out as collapseSpace of the pieces joined: a word cut between pieces
 // stays one word, white space at a cut is one space.
