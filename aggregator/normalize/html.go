@@ -317,8 +317,36 @@ func stripControls(s string) string {
 		}
 		return r
 	}
-	if strings.IndexFunc(s, func(r rune) bool { return clean(r) != r }) < 0 {
+	if !hasControls(s) {
 		return s
 	}
 	return strings.Map(clean, s)
+}
+
+// hasControls reports whether s holds a character stripControls changes,
+// by its bytes rather than decoding each rune (most text holds none): an
+// ASCII control, or the UTF-8 of U+0080–U+009F (C2 80–9F), U+FFFE or
+// U+FFFF (EF BF BE/BF). C2 and EF only ever start a character, so these
+// bytes are those characters wherever they appear, even among bytes that
+// are not UTF-8.
+func hasControls(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20:
+			if c != '\t' && c != '\n' && c != '\r' {
+				return true
+			}
+		case c == 0x7F:
+			return true
+		case c == 0xC2:
+			if i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9F {
+				return true
+			}
+		case c == 0xEF:
+			if i+2 < len(s) && s[i+1] == 0xBF && (s[i+2] == 0xBE || s[i+2] == 0xBF) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -268,3 +268,27 @@ func TestHashOf(t *testing.T) {
 		}
 	}
 }
+
+// TestHasControls checks hasControls against what stripControls is
+// defined to change, rune by rune as strings.ContainsFunc decodes them
+// (bytes that are not UTF-8 read as U+FFFD, which is kept): every one- and
+// two-rune string of the characters around its byte patterns, and cut and
+// invalid sequences.
+func TestHasControls(t *testing.T) {
+	stripped := func(r rune) bool {
+		return r >= 0x80 && r <= 0x9F || r < 0x20 && r != '\t' && r != '\n' && r != '\r' ||
+			r == 0x7F || r == 0xFFFE || r == 0xFFFF
+	}
+	var strs []string
+	for r := rune(0); r < 0x200; r++ {
+		for _, b := range []rune{'x', 0x85, 0xFFFE, 0xFFFF, 0xFFFD, 0x10000} {
+			strs = append(strs, string(r)+string(b), string(b)+string(r))
+		}
+	}
+	strs = append(strs, "\xc2", "\xc2\x7f", "\xef\xbf", "\xe2\xef\xbf\xbe", "\xff\xc2\x85", "\xef\xbf\xbd", "\xef\xbf\xc0")
+	for _, s := range strs {
+		if got, want := hasControls(s), strings.ContainsFunc(s, stripped); got != want {
+			t.Fatalf("hasControls(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
