@@ -35,7 +35,29 @@ func Sort[T Hash](s, tmp []T) []T {
 		slices.Sort(s)
 		return tmp
 	}
-	shift := uint(bits.Len64(uint64(^T(0))) - 8) // to the top byte
+	return sortByTopByte(s, tmp, uint(bits.Len64(uint64(^T(0)))-8))
+}
+
+// SortNarrow is Sort for values that use only the low bits of T (small,
+// dense ids packed with a weight, say): they are bucketed by the top byte
+// of the largest one, which costs one more pass to find.
+func SortNarrow[T Hash](s, tmp []T) []T {
+	if len(s) < smallSort {
+		slices.Sort(s)
+		return tmp
+	}
+	top := slices.Max(s)
+	width := bits.Len64(uint64(top))
+	if width <= 8 {
+		slices.Sort(s)
+		return tmp
+	}
+	return sortByTopByte(s, tmp, uint(width-8))
+}
+
+// sortByTopByte sorts s, none of whose values is above 255<<shift, by
+// buckets of their bits from shift up, then within each bucket.
+func sortByTopByte[T Hash](s, tmp []T, shift uint) []T {
 	var start [257]int
 	for _, v := range s {
 		start[int(v>>shift)+1]++
@@ -54,17 +76,17 @@ func Sort[T Hash](s, tmp []T) []T {
 		next[b]++
 	}
 	for b := range 256 {
-		bucket := tmp[start[b]:start[b+1]]
-		if len(bucket) > smallBucket {
-			slices.Sort(bucket)
+		in := tmp[start[b]:start[b+1]]
+		if len(in) > smallBucket {
+			slices.Sort(in)
 			continue
 		}
-		for i := 1; i < len(bucket); i++ {
-			v, j := bucket[i], i
-			for ; j > 0 && bucket[j-1] > v; j-- {
-				bucket[j] = bucket[j-1]
+		for i := 1; i < len(in); i++ {
+			v, j := in[i], i
+			for ; j > 0 && in[j-1] > v; j-- {
+				in[j] = in[j-1]
 			}
-			bucket[j] = v
+			in[j] = v
 		}
 	}
 	copy(s, tmp)

@@ -175,6 +175,7 @@ type Index struct {
 	hashes   []uint64          // by term id: its hash, to forget it when no entry has it
 	freeIDs  []uint32          // term ids no entry has, for reuse
 	packed   []uint64          // AddPrepared's scratch, under mu
+	sorting  []uint64          // and the one it sorts with
 	totalLen float64
 	dropAt   int32     // dropDocFreq; tests raise it to compare with an index that never drops
 	scratch  sync.Pool // of *accumulator, for queries
@@ -342,6 +343,9 @@ func (ix *Index) AddPrepared(p Prepared) {
 		if cap(terms) <= maxScratch {
 			ix.packed = terms[:0]
 		}
+		if cap(ix.sorting) > maxScratch {
+			ix.sorting = nil
+		}
 	}()
 	for _, t := range p.terms {
 		w := 1 + float32(math.Log(float64(t.w))) // sublinear: the tenth use of a word says less than the second
@@ -362,7 +366,7 @@ func (ix *Index) AddPrepared(p Prepared) {
 		terms = append(terms, pack(id, q))
 		nd.length += float32(dequantize(q))
 	}
-	slices.Sort(terms)
+	ix.sorting = hashsort.SortNarrow(terms, ix.sorting)
 	// The term list is made at its exact size: appending would leave up
 	// to half of it unused, and it is most of an entry's memory.
 	size, prev := 0, uint32(0)
