@@ -142,3 +142,17 @@ func FuzzSanitizedText(f *testing.F) {
 		}
 	})
 }
+
+// FuzzHasControls checks the byte scan that spares stripControls its
+// decoding against the rune-by-rune definition, on any bytes a feed may
+// carry, UTF-8 or not.
+func FuzzHasControls(f *testing.F) {
+	for _, s := range []string{"plain", "a\x01b", "don\u0092t", "\xc2\x9f", "\xef\xbf\xbe", "\xe2\xef\xbf\xbf", "\xc2", "\xef\xbf", "中文\u3000"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := hasControls(s), strings.ContainsFunc(s, stripped); got != want {
+			t.Errorf("hasControls(%q) = %v, want %v", s, got, want)
+		}
+	})
+}

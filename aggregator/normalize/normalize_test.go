@@ -275,10 +275,6 @@ func TestHashOf(t *testing.T) {
 // two-rune string of the characters around its byte patterns, and cut and
 // invalid sequences.
 func TestHasControls(t *testing.T) {
-	stripped := func(r rune) bool {
-		return r >= 0x80 && r <= 0x9F || r < 0x20 && r != '\t' && r != '\n' && r != '\r' ||
-			r == 0x7F || r == 0xFFFE || r == 0xFFFF
-	}
 	var strs []string
 	for r := rune(0); r < 0x200; r++ {
 		for _, b := range []rune{'x', 0x85, 0xFFFE, 0xFFFF, 0xFFFD, 0x10000} {
@@ -291,4 +287,11 @@ func TestHasControls(t *testing.T) {
 			t.Fatalf("hasControls(%q) = %v, want %v", s, got, want)
 		}
 	}
+}
+
+// stripped reports whether stripControls changes r: its definition, rune
+// by rune, for TestHasControls and FuzzHasControls.
+func stripped(r rune) bool {
+	return r >= 0x80 && r <= 0x9F || r < 0x20 && r != '\t' && r != '\n' && r != '\r' ||
+		r == 0x7F || r == 0xFFFE || r == 0xFFFF
 }
