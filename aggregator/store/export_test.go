@@ -1,6 +1,10 @@
 package store
 
-import "time"
+import (
+	"context"
+	"database/sql"
+	"time"
+)
 
 // SetExternalCheckInterval sets how stale Generation may be about other
 // processes' commits, so that a test need not wait.
@@ -8,4 +12,10 @@ func SetExternalCheckInterval(s *Store, d time.Duration) {
 	s.external.mu.Lock()
 	defer s.external.mu.Unlock()
 	s.external.every = d
+}
+
+// MigrateTo brings the schema of db to version target, so that a test can
+// make a database as an older tributary left it.
+func MigrateTo(db *sql.DB, target int) error {
+	return migrateTo(context.Background(), db, target)
 }

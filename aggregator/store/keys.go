@@ -3,14 +3,11 @@ package store
 import (
 	"cmp"
 	"context"
-	"errors"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
 	"sync"
-
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/tributary/tributary/aggregator/dedup"
 )
@@ -178,17 +175,22 @@ func (s *Store) flushKeys(ctx context.Context, through int64) error {
 		return err
 	}
 	defer tx.Rollback()
+	// An entry deleted while its keys waited (by retention, a cap, a
+	// filter or another process) has none written.
+	stored, err := storedEntries(ctx, tx, pairs)
+	if err != nil {
+		return err
+	}
 	ins, err := s.txStmt(ctx, tx, insertKeySQL)
 	if err != nil {
 		return err
 	}
 	defer ins.Close()
 	for _, p := range pairs {
-		// An entry deleted while its keys waited (by retention, a cap, a
-		// filter or another process) has none written.
-		var serr *sqlite.Error
-		if _, err := ins.ExecContext(ctx, int64(p.key), p.id); err != nil &&
-			!(errors.As(err, &serr) && serr.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY) {
+		if _, ok := stored[p.id]; !ok {
+			continue
+		}
+		if _, err := ins.ExecContext(ctx, int64(p.key), p.id); err != nil {
 			return err
 		}
 	}
@@ -200,6 +202,31 @@ func (s *Store) flushKeys(ctx context.Context, through int64) error {
 	}
 	s.pending.flushed(through)
 	return nil
+}
+
+// storedEntries returns which of the entries of pairs exist, looking each
+// up once.
+func storedEntries(ctx context.Context, tx *sql.Tx, pairs []keyPair) (map[int64]struct{}, error) {
+	ids := make([]int64, 0, len(pairs)/dedup.KeyCount+1)
+	for _, p := range pairs {
+		ids = append(ids, p.id)
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM entries WHERE id IN (SELECT value FROM json_each(?))`, jsonInts(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	stored := make(map[int64]struct{}, len(ids))
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		stored[id] = struct{}{}
+	}
+	return stored, rows.Err()
 }
 
 // restoreKeys readies the keys that wait in memory at Open: none, but the

@@ -271,3 +271,73 @@ func TestOpenTrustsKeysOfAnOlderDatabase(t *testing.T) {
 		t.Errorf("on disk: %v", got)
 	}
 }
+
+// Deleting an entry deletes its keys, however it is deleted: by the store
+// (a cap), by another process without foreign keys, or with its source.
+func TestDeletedEntriesTakeTheirKeys(t *testing.T) {
+	e := newKeysEnv(t)
+	ids := e.save(keyed("x", "1", 1, 2), keyed("y", "1", 3, 4), keyed("z", "1", 5, 6))
+	e.flush()
+	onDisk := func(want ...string) {
+		t.Helper()
+		if got := e.onDisk(); !slices.Equal(got, want) {
+			t.Errorf("on disk: %v, want %v", got, want)
+		}
+	}
+	x, y, z := fmt.Sprint(":", ids[0]), fmt.Sprint(":", ids[1]), fmt.Sprint(":", ids[2])
+	onDisk("1"+x, "2"+x, "3"+y, "4"+y, "5"+z, "6"+z)
+	// All three were first seen together: the cap keeps the newest
+	// published, by id among equals.
+	if _, err := e.st.Cap(e.ctx, e.at.Add(time.Hour), e.a.ID, 2); err != nil {
+		t.Fatal(err)
+	}
+	if len(e.onDisk()) != 4 {
+		t.Fatalf("after capping the source to two entries, on disk: %v", e.onDisk())
+	}
+	if _, err := raw(t, e.path).Exec(`DELETE FROM entries WHERE id = ?`, ids[2]); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range e.onDisk() {
+		if strings.HasSuffix(k, z) {
+			t.Errorf("key %s of an entry deleted by another process is left", k)
+		}
+	}
+	fk, err := sql.Open("sqlite", e.path+"?_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fk.Close()
+	if _, err := fk.Exec(`DELETE FROM sources WHERE id = ?`, e.a.ID); err != nil {
+		t.Fatal(err)
+	}
+	onDisk()
+}
+
+// A database of schema 9 keeps its duplicate keys when it is migrated to
+// keys without a foreign key, and they are deleted with their entries.
+func TestMigratedKeysAreKept(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.db")
+	db := raw(t, path)
+	if err := store.MigrateTo(db, 9); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO sources (id, url) VALUES (1, 'https://a.example/feed');
+		INSERT INTO entries (id, public_id, source_id, key, url, title, author, content_html, content_text, first_seen, modified_at, hash)
+		VALUES (1, 'p1', 1, 'k1', '', 'one', '', '', '', 1, 1, 'h'), (2, 'p2', 1, 'k2', '', 'two', '', '', '', 1, 1, 'h');
+		INSERT INTO dedup_keys (key, entry_id) VALUES (7, 1), (8, 1), (7, 2), (9, 2);`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	st := open(t, path)
+	defer st.Close()
+	e := &keysEnv{t: t, path: path}
+	if got, want := e.onDisk(), []string{"7:1", "7:2", "8:1", "9:2"}; !slices.Equal(got, want) {
+		t.Errorf("after the migration, on disk: %v, want %v", got, want)
+	}
+	if _, err := raw(t, path).Exec(`DELETE FROM entries WHERE id = 1`); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := e.onDisk(), []string{"7:2", "9:2"}; !slices.Equal(got, want) {
+		t.Errorf("after deleting entry 1, on disk: %v, want %v", got, want)
+	}
+}
