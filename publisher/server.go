@@ -125,7 +125,7 @@ type Server struct {
 	mu              sync.Mutex // guards settings and cache; not held while rendering
 	settings        Settings
 	settingsVersion int // bumped by SetSettings, so cached output is redone
-	cache           map[string]*cacheEntry
+	cache           map[cacheKey]*cacheEntry
 	freshness       Freshness
 	reloadRefused   string // why the last reload was refused; "" after one applied
 
@@ -146,7 +146,7 @@ func New(st *store.Store, hints Hints, settings Settings, now func() time.Time, 
 	if settings.Language == "" {
 		settings.Language = "en"
 	}
-	s := &Server{store: st, hints: hints, log: log, now: now, started: now().UTC(), settings: settings, cache: map[string]*cacheEntry{}}
+	s := &Server{store: st, hints: hints, log: log, now: now, started: now().UTC(), settings: settings, cache: map[cacheKey]*cacheEntry{}}
 	s.mux = http.NewServeMux()
 	for _, ext := range []string{"atom", "rss", "json"} {
 		s.mux.HandleFunc("GET /feed."+ext, func(w http.ResponseWriter, r *http.Request) { s.serveFeed(w, r, ext) })
@@ -178,6 +178,11 @@ func (s *Server) SetSettings(settings Settings) {
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// Handle serves pattern with h beside the feeds: the daemon's /metrics,
+// when they have no listener of their own. One ServeMux for both spares
+// every request a second route lookup.
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
 // serveFeed serves /feed.EXT.
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, ext string) {
@@ -397,7 +402,7 @@ func (s *Server) SetFreshness(f Freshness) {
 // long the request that started it waits is s.freshness.Wait (only the very
 // first rendering of a key is always waited for).
 func (s *Server) render(ctx context.Context, format, category string) (*rendered, error) {
-	key := format + "\x00" + category
+	key := cacheKey{format, category}
 	for {
 		gen := s.store.Generation()
 		now := s.now()
@@ -450,6 +455,10 @@ func (s *Server) render(ctx context.Context, format, category string) (*rendered
 		}
 	}
 }
+
+// cacheKey names a rendering: a format and a category ("": all). A struct
+// rather than one string, so that finding it allocates nothing.
+type cacheKey struct{ format, category string }
 
 // cacheEntry is the cached rendering of one key, and the render under way.
 type cacheEntry struct {

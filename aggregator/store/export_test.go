@@ -12,6 +12,7 @@ func SetExternalCheckInterval(s *Store, d time.Duration) {
 	s.external.mu.Lock()
 	defer s.external.mu.Unlock()
 	s.external.every = d
+	s.external.next.Store(0)
 }
 
 // MigrateTo brings the schema of db to version target, so that a test can

@@ -48,6 +48,10 @@ type Store struct {
 		version int64
 		checked time.Time
 		every   time.Duration // how stale Generation may be about them
+		// next is when to look again (Unix nanoseconds), read without mu
+		// so that most calls of Generation, one per request served, take
+		// no lock.
+		next atomic.Int64
 	}
 }
 
@@ -132,15 +136,19 @@ func (s *Store) Generation() uint64 {
 // such a connection too, which costs at most one needless re-render.
 func (s *Store) noticeExternalCommits() {
 	x := &s.external
+	now := time.Now()
+	if now.UnixNano() < x.next.Load() {
+		return
+	}
 	if !x.mu.TryLock() {
 		return // someone is looking right now
 	}
 	defer x.mu.Unlock()
-	now := time.Now()
 	if now.Sub(x.checked) < x.every {
 		return
 	}
 	x.checked = now
+	x.next.Store(now.Add(x.every).UnixNano())
 	var v int64
 	if err := x.conn.QueryRowContext(context.Background(), "PRAGMA data_version").Scan(&v); err != nil {
 		return

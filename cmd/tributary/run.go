@@ -148,13 +148,9 @@ func serve(path string, cfg *config.Config, ov overrides, log *slog.Logger) erro
 
 	m := newMetrics(p.store, pub, time.Now)
 	p.poller.OnPoll(m.observePoll)
-	handler := http.Handler(pub)
 	serveErr := make(chan error, 2)
 	if cfg.Metrics.Listen == "" {
-		mux := http.NewServeMux()
-		mux.Handle("GET /metrics", m.handler())
-		mux.Handle("/", pub)
-		handler = mux
+		pub.Handle("GET /metrics", m.handler())
 	} else {
 		mln, err := net.Listen("tcp", cfg.Metrics.Listen)
 		if err != nil {
@@ -165,7 +161,7 @@ func serve(path string, cfg *config.Config, ov overrides, log *slog.Logger) erro
 		defer metricsServer.Close()
 		log.Info("serving metrics", "addr", mln.Addr().String())
 	}
-	httpServer := &http.Server{Handler: m.instrument(handler), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	httpServer := &http.Server{Handler: m.instrument(pub), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	go func() { serveErr <- httpServer.Serve(ln) }()
 	log.Info("serving", "addr", ln.Addr().String(), "config", path, "database", cfg.Database, "sources", len(cfg.Sources))
 
