@@ -398,7 +398,7 @@ func (ix *Index) AddPrepared(p Prepared) {
 		switch {
 		case pl.common:
 		case pl.df > ix.dropAt: // too common to be walked: only counted from now on
-			pl.data, pl.common = nil, true
+			pl.data, pl.start, pl.common = nil, 0, true
 		default:
 			pl.add(slot, q, ix.width)
 		}
@@ -502,7 +502,7 @@ func (ix *Index) restorePostings(terms []uint32) {
 	for t, ps := range found {
 		slices.SortFunc(ps, func(a, b posting) int { return cmp.Compare(a.seq, b.seq) })
 		pl := &ix.postings[t]
-		pl.common = false
+		pl.common, pl.start = false, 0
 		pl.data = make([]byte, 0, len(ps)*ix.width)
 		for _, p := range ps {
 			pl.add(p.slot, p.q, ix.width)
@@ -623,7 +623,7 @@ func (ix *Index) rank(self uint32, query map[uint32]float64, keep func(slot uint
 			continue // only in one entry, or in too many to tell entries apart
 		}
 		idf := math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
-		for p, w := pl.data, ix.width; len(p) >= w; p = p[w:] {
+		for p, w := pl.live(), ix.width; len(p) >= w; p = p[w:] {
 			slot, q := unpack(p, w)
 			s := idf * qw * ix.bm25(dequantize(q), float64(ix.slots[slot].length), avgLen)
 			if slot == self {

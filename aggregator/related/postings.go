@@ -1,6 +1,9 @@
 package related
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"math"
+)
 
 // postingList holds the entries that have one term, in the order they were
 // added: each is its slot and its quantized weight, packed together into
@@ -16,9 +19,10 @@ import "encoding/binary"
 // postings as if none had been dropped. On long texts these few hundred
 // words hold more than half of all postings.
 type postingList struct {
-	data   []byte
-	df     int32 // entries with the term
-	common bool  // postings dropped: df went over dropDocFreq and is still over maxDocFreq
+	data   []byte // the postings from start on
+	df     int32  // entries with the term
+	start  uint16 // bytes before the first posting: room left by the ones removed from the front
+	common bool   // postings dropped: df went over dropDocFreq and is still over maxDocFreq
 }
 
 // postingWidth returns the bytes a posting takes in an index whose slots
@@ -30,12 +34,15 @@ func postingWidth(slots int) int {
 	return 5
 }
 
+// live returns the postings.
+func (pl *postingList) live() []byte { return pl.data[pl.start:] }
+
 // len returns how many entries the list holds.
-func (pl *postingList) len(width int) int { return len(pl.data) / width }
+func (pl *postingList) len(width int) int { return (len(pl.data) - int(pl.start)) / width }
 
 // at returns the slot and quantized weight of the list's i-th entry.
 func (pl *postingList) at(i, width int) (slot uint32, q uint8) {
-	return unpack(pl.data[i*width:], width)
+	return unpack(pl.data[int(pl.start)+i*width:], width)
 }
 
 // unpack returns the slot and quantized weight of the posting at the start
@@ -48,14 +55,22 @@ func unpack(p []byte, width int) (slot uint32, q uint8) {
 	return binary.LittleEndian.Uint32(p), p[4]
 }
 
-// add appends an entry. A full list grows by an eighth, not by append's
-// quarter to double: a list loses entries at its front as it gains them at
-// its back, so it seldom grows for good.
+// add appends an entry. A list loses entries at its front (the oldest are
+// forgotten first) as it gains them at its back, so a full list whose front
+// has room for a few postings moves them down instead of growing. Else it
+// grows by an eighth, not by append's quarter to double, to its postings'
+// size: a list that has shrunk to less than half its array is made smaller.
 func (pl *postingList) add(slot uint32, q uint8, width int) {
 	if n := len(pl.data); n+width > cap(pl.data) {
-		data := make([]byte, n, n+n/8+4*width)
-		copy(data, pl.data)
-		pl.data = data
+		live := pl.live()
+		if int(pl.start) >= 4*width && 2*len(live) >= cap(pl.data) {
+			pl.data = pl.data[:copy(pl.data, live)]
+		} else {
+			data := make([]byte, len(live), len(live)+len(live)/8+4*width)
+			copy(data, live)
+			pl.data = data
+		}
+		pl.start = 0
 	}
 	if width == 3 {
 		pl.data = binary.LittleEndian.AppendUint16(pl.data, uint16(slot))
@@ -67,14 +82,15 @@ func (pl *postingList) add(slot uint32, q uint8, width int) {
 
 // remove drops the entry in slot, if the list holds it. The entry
 // forgotten for being the oldest is found at once, at the front, and
-// dropped without copying (the rest is moved when the list next grows).
+// dropped without copying (the rest is moved when the list is next full).
 func (pl *postingList) remove(slot uint32, width int) {
 	for i := range pl.len(width) {
 		if s, _ := pl.at(i, width); s == slot {
-			if i == 0 {
-				pl.data = pl.data[width:]
+			at := int(pl.start) + i*width
+			if i == 0 && at+width <= math.MaxUint16 {
+				pl.start += uint16(width)
 			} else {
-				pl.data = append(pl.data[:i*width], pl.data[(i+1)*width:]...)
+				pl.data = append(pl.data[:at], pl.data[at+width:]...)
 			}
 			return
 		}
