@@ -37,7 +37,7 @@ func TestCommonWordsAreOnlyCounted(t *testing.T) {
 	kept := New(Config{MaxEntries: max})
 	kept.dropAt = math.MaxInt32
 	dropping := New(Config{MaxEntries: max})
-	fleeting := termHash(Terms("fleeting")[0])
+	fleeting := termKey(termHash(Terms("fleeting")[0]))
 	var sawDropped, sawRestored bool
 	for i := range 9000 {
 		d := Doc{ID: int64(i + 1), Title: fmt.Sprintf("t%dq", i%50), Text: text(i), At: at.Add(time.Duration(i) * time.Minute)}

@@ -232,15 +232,16 @@ func (ix *Index) Len() int {
 
 // Prepared is a Doc with its text already turned into weighted terms.
 type Prepared struct {
-	doc      Doc
-	terms    []weightedTerm // by hash, each once
+	doc Doc
+	// terms are the text's terms, by hash, each once: the top 56 bits of
+	// its termHash, and its quantized weight in the low byte (one number,
+	// half the memory of a hash and a float beside it).
+	terms    []uint64
 	headline bool
 }
 
-type weightedTerm struct {
-	hash uint64 // termHash of the term
-	w    float32
-}
+// termKey is the part of a term's hash that names it in the index.
+func termKey(h uint64) uint64 { return h &^ 0xff }
 
 // termScratch holds the slices a text's term hashes are gathered in before
 // they are counted (the title's and the body's, at most MaxTerms long),
@@ -277,9 +278,14 @@ func (ix *Index) Prepare(d Doc) Prepared {
 	// The terms are counted once to make the list at its exact size: a
 	// guess was short for most texts, and growing it was half of what
 	// preparing allocated.
-	terms := make([]weightedTerm, 0, mergeDistinct(title, body, nil))
+	terms := make([]uint64, 0, mergeDistinct(title, body, nil))
 	mergeDistinct(title, body, func(h uint64, inTitle, inBody int) {
-		terms = append(terms, weightedTerm{h, float32(inTitle)*float32(ix.cfg.TitleWeight) + float32(inBody)})
+		if n := len(terms); n > 0 && termKey(terms[n-1]) == termKey(h) {
+			return // two terms whose hashes differ only in the low byte: one term
+		}
+		w := float32(inTitle)*float32(ix.cfg.TitleWeight) + float32(inBody)
+		w = 1 + float32(math.Log(float64(w))) // sublinear: the tenth use of a word says less than the second
+		terms = append(terms, termKey(h)|uint64(quantize(float64(w))))
 	})
 	d.Title, d.Text = "", ""
 	return Prepared{doc: d, terms: terms, headline: n < shortText}
@@ -348,8 +354,7 @@ func (ix *Index) AddPrepared(p Prepared) {
 		}
 	}()
 	for _, t := range p.terms {
-		w := 1 + float32(math.Log(float64(t.w))) // sublinear: the tenth use of a word says less than the second
-		h := t.hash
+		h, q := termKey(t), uint8(t)
 		id, ok := ix.termIDs[h]
 		if !ok {
 			if n := len(ix.freeIDs); n > 0 {
@@ -362,7 +367,6 @@ func (ix *Index) AddPrepared(p Prepared) {
 			}
 			ix.termIDs[h] = id
 		}
-		q := quantize(float64(w))
 		terms = append(terms, pack(id, q))
 		nd.length += float32(dequantize(q))
 	}
