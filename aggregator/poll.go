@@ -589,7 +589,11 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch
 		}
 		return text, ok
 	}
+	// Each new entry's keys are chosen, and the lookups it needs gathered;
+	// then one batch of statements finds the candidates of all of them.
 	since := at.Add(-p.dedupWindow)
+	var queries []store.DupQuery
+	var asking []int // the entry of each query
 	for i := range entries {
 		e := &entries[i]
 		if !work[i] {
@@ -602,7 +606,6 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch
 		if _, seen := stored[e.Key]; seen || p.dedupWindow <= 0 {
 			continue
 		}
-		doc := dedup.Doc{Source: st.ID, URL: e.URL, Sketch: sketches[i]}
 		q := store.DupQuery{SourceID: st.ID, Keys: e.DedupKeys, Crowded: crowded, Since: since,
 			Shared: min(dedup.MinSharedKeys, len(e.DedupKeys)+len(crowded))}
 		if dedup.MatchableURL(e.URL) {
@@ -622,13 +625,19 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch
 				continue
 			}
 		}
-		cands, err := p.store.DupCandidates(context.WithoutCancel(ctx), q)
+		queries, asking = append(queries, q), append(asking, i)
+	}
+	if len(queries) > 0 {
+		all, err := p.store.DupCandidatesAll(context.WithoutCancel(ctx), queries)
 		if err != nil {
 			readErr = err
-			continue
 		}
-		if m, ok := dedup.Decide(doc, e.ContentText, cands, storedText); ok {
-			e.DuplicateOf = m.ID
+		for j, cands := range all {
+			e := &entries[asking[j]]
+			doc := dedup.Doc{Source: st.ID, URL: e.URL, Sketch: sketches[asking[j]]}
+			if m, ok := dedup.Decide(doc, e.ContentText, cands, storedText); ok {
+				e.DuplicateOf = m.ID
+			}
 		}
 	}
 	if readErr != nil {

@@ -1,9 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,53 +36,188 @@ type DupQuery struct {
 // lives on disk, so memory does not grow with the archive. Keys that wait
 // to be written (see keys.go) are read from memory, as many again.
 func (s *Store) DupCandidates(ctx context.Context, q DupQuery) ([]dedup.Candidate, error) {
-	if q.URL == "" && len(q.Keys)+len(q.Crowded) == 0 {
-		return nil, nil
+	all, err := s.DupCandidatesAll(ctx, []DupQuery{q})
+	if err != nil {
+		return nil, err
 	}
-	// One statement for every query, so that it is compiled once: absent
-	// keys are NULL, which matches nothing.
-	args := []any{q.URL}
-	for _, keys := range [][]uint32{q.Keys, q.Crowded} {
-		for i := range dedup.KeyCount {
-			if i < len(keys) {
-				args = append(args, int64(keys[i]))
-			} else {
-				args = append(args, nil)
-			}
+	return all[0], nil
+}
+
+// DupCandidatesAll is DupCandidates for several new entries at once, a
+// poll's: the keys of all of them are looked up in two statements and the
+// entries found in one more, rather than a statement for each entry (most
+// of whose cost was the statement's own, not its lookups).
+func (s *Store) DupCandidatesAll(ctx context.Context, qs []DupQuery) ([][]dedup.Candidate, error) {
+	keys, crowded := map[uint32][]int64{}, map[uint32][]int64{}
+	var urls []string
+	for _, q := range qs {
+		for _, k := range q.Keys {
+			keys[k] = nil
+		}
+		for _, k := range q.Crowded {
+			crowded[k] = nil
+		}
+		if q.URL != "" {
+			urls = append(urls, q.URL)
 		}
 	}
-	// An entry sharing one key of several is nearly always a coincidence
-	// of common phrases; a copy shares most of them.
-	shared := q.Shared
-	if shared == 0 {
-		shared = min(dedup.MinSharedKeys, len(q.Keys)+len(q.Crowded))
+	if err := s.entriesByKey(ctx, keys, dedup.PerKey); err != nil {
+		return nil, fmt.Errorf("duplicate candidates: %w", err)
 	}
-	// Keys that wait in memory to be written are looked up there; their
-	// entries are newer than any on disk.
-	var waiting []int64
-	for _, k := range q.Keys {
-		waiting = s.pending.appendIDs(waiting, k, dedup.PerKey)
+	if err := s.entriesByKey(ctx, crowded, dedup.CrowdedPerKey); err != nil {
+		return nil, fmt.Errorf("duplicate candidates: %w", err)
 	}
-	for _, k := range q.Crowded {
-		waiting = s.pending.appendIDs(waiting, k, dedup.CrowdedPerKey)
-	}
-	args = append(args, dedup.PerKey, dedup.CrowdedPerKey, shared, q.Since.Unix(), q.SourceID, jsonInts(waiting))
-	stmt, err := s.stmt(ctx, s.reader, dupCandidatesSQL)
+	byURL, err := s.entriesByURL(ctx, urls)
 	if err != nil {
 		return nil, fmt.Errorf("duplicate candidates: %w", err)
 	}
-	rows, err := stmt.QueryContext(ctx, args...)
+	// Which entries each query finds (true: by its URL), and all of them.
+	finds := make([]map[int64]bool, len(qs))
+	var found []int64
+	for i, q := range qs {
+		// An entry sharing one key of several is nearly always a
+		// coincidence of common phrases; a copy shares most of them.
+		shared := q.Shared
+		if shared == 0 {
+			shared = min(dedup.MinSharedKeys, len(q.Keys)+len(q.Crowded))
+		}
+		count := map[int64]int{}
+		for _, k := range q.Keys {
+			for _, id := range keys[k] {
+				count[id]++
+			}
+		}
+		for _, k := range q.Crowded {
+			for _, id := range crowded[k] {
+				count[id]++
+			}
+		}
+		f := map[int64]bool{}
+		for id, n := range count {
+			if shared > 0 && n >= shared {
+				f[id] = false
+			}
+		}
+		if q.URL != "" {
+			for _, id := range byURL[q.URL] {
+				f[id] = true
+			}
+		}
+		for id := range f {
+			found = append(found, id)
+		}
+		finds[i] = f
+	}
+	cands, err := s.candidates(ctx, found)
 	if err != nil {
 		return nil, fmt.Errorf("duplicate candidates: %w", err)
+	}
+	out := make([][]dedup.Candidate, len(qs))
+	for i, q := range qs {
+		for id, viaURL := range finds[i] {
+			c, ok := cands[id]
+			if !ok || c.Source == q.SourceID || c.FirstSeen.Unix() < q.Since.Unix() {
+				continue
+			}
+			c.ByURL = viaURL
+			out[i] = append(out[i], c)
+		}
+		slices.SortFunc(out[i], func(a, b dedup.Candidate) int { return cmp.Compare(a.ID, b.ID) })
+	}
+	return out, nil
+}
+
+// entriesByKey fills in the entries of each key of keys, newest first: the
+// newest limit on disk, and as many again of those waiting in memory (see
+// keys.go), whose entries are newer than any on disk.
+func (s *Store) entriesByKey(ctx context.Context, keys map[uint32][]int64, limit int) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	list := make([]int64, 0, len(keys))
+	for k := range keys {
+		list = append(list, int64(k))
+	}
+	stmt, err := s.stmt(ctx, s.reader, entriesByKeySQL)
+	if err != nil {
+		return err
+	}
+	rows, err := stmt.QueryContext(ctx, jsonInts(list), limit)
+	if err != nil {
+		return err
 	}
 	defer rows.Close()
-	var out []dedup.Candidate
+	for rows.Next() {
+		var k int64
+		var ids sql.NullString
+		if err := rows.Scan(&k, &ids); err != nil {
+			return err
+		}
+		found := keys[uint32(k)]
+		for f := range strings.FieldsSeq(ids.String) {
+			id, err := strconv.ParseInt(f, 10, 64)
+			if err != nil {
+				return fmt.Errorf("key %d: entry %q: %w", k, f, err)
+			}
+			found = append(found, id)
+		}
+		keys[uint32(k)] = s.pending.appendIDs(found, uint32(k), limit)
+	}
+	return rows.Err()
+}
+
+// entriesByURL returns the entries that have each of urls.
+func (s *Store) entriesByURL(ctx context.Context, urls []string) (map[string][]int64, error) {
+	if len(urls) == 0 {
+		return nil, nil
+	}
+	list, err := json.Marshal(urls)
+	if err != nil {
+		return nil, err
+	}
+	stmt, err := s.stmt(ctx, s.reader, entriesByURLSQL)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := stmt.QueryContext(ctx, string(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]int64{}
+	for rows.Next() {
+		var u string
+		var id int64
+		if err := rows.Scan(&u, &id); err != nil {
+			return nil, err
+		}
+		out[u] = append(out[u], id)
+	}
+	return out, rows.Err()
+}
+
+// candidates returns the entries with ids, with their sketches and, for
+// copies, their original's source and first-seen time.
+func (s *Store) candidates(ctx context.Context, ids []int64) (map[int64]dedup.Candidate, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	stmt, err := s.stmt(ctx, s.reader, candidatesSQL)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := stmt.QueryContext(ctx, jsonInts(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[int64]dedup.Candidate, len(ids))
 	for rows.Next() {
 		var c dedup.Candidate
 		var firstSeen, origFirstSeen int64
 		var sketch []byte
-		if err := rows.Scan(&c.ID, &c.Source, &firstSeen, &sketch, &c.ByURL, &c.Original, &c.OriginalSource, &origFirstSeen); err != nil {
-			return nil, fmt.Errorf("duplicate candidates: %w", err)
+		if err := rows.Scan(&c.ID, &c.Source, &firstSeen, &sketch, &c.Original, &c.OriginalSource, &origFirstSeen); err != nil {
+			return nil, err
 		}
 		c.FirstSeen = fromUnix(firstSeen)
 		if origFirstSeen != 0 {
@@ -89,38 +228,25 @@ func (s *Store) DupCandidates(ctx context.Context, q DupQuery) ([]dedup.Candidat
 				return nil, fmt.Errorf("entry %d: %w", c.ID, err)
 			}
 		}
-		out = append(out, c)
+		out[c.ID] = c
 	}
 	return out, rows.Err()
 }
 
-// dupCandidatesSQL finds the candidates of DupCandidates. Its arguments,
-// in order: the URL ("" for none; the partial index needs its condition
-// stated), the dedup.KeyCount keys, the dedup.KeyCount crowded keys, the
-// entries read per key and per crowded key, the keys to share, the
-// first-seen time since which, the new entry's source, and a JSON array of
-// the entries found through the keys that wait in memory, once per key.
-var dupCandidatesSQL = func() string {
-	const keys = 2 * dedup.KeyCount
-	perKey, perCrowded, shared, since, source, waiting := keys+2, keys+3, keys+4, keys+5, keys+6, keys+7
-	var b strings.Builder
-	b.WriteString("WITH c(id, by_url) AS (\n\tSELECT id, 1 FROM entries WHERE url = ?1 AND url <> ''")
-	for i := range keys {
-		limit := perKey
-		if i >= dedup.KeyCount {
-			limit = perCrowded
-		}
-		fmt.Fprintf(&b, "\n\tUNION ALL SELECT entry_id, 0 FROM (SELECT entry_id FROM dedup_keys WHERE key = ?%d ORDER BY entry_id DESC LIMIT ?%d)", i+2, limit)
-	}
-	fmt.Fprintf(&b, "\n\tUNION ALL SELECT value, 0 FROM json_each(?%d)", waiting)
-	fmt.Fprintf(&b, `),
-	g(id, by_url) AS (SELECT id, max(by_url) FROM c GROUP BY id HAVING max(by_url) = 1 OR count(*) >= ?%d)
-	SELECT e.id, e.source_id, e.first_seen, e.fingerprint, g.by_url,
+// The statements of DupCandidatesAll. entriesByKeySQL reads each key's
+// newest entries (the limit is the second argument) as one string of
+// ids; the keys are a JSON array. entriesByURLSQL states the partial
+// index's condition, so that the index is used.
+const (
+	entriesByKeySQL = `SELECT j.value, (SELECT group_concat(entry_id, ' ') FROM
+		(SELECT entry_id FROM dedup_keys WHERE key = j.value ORDER BY entry_id DESC LIMIT ?2))
+		FROM json_each(?1) j`
+	entriesByURLSQL = `SELECT url, id FROM entries WHERE url IN (SELECT value FROM json_each(?)) AND url <> ''`
+	candidatesSQL   = `SELECT e.id, e.source_id, e.first_seen, e.fingerprint,
 		coalesce(e.duplicate_of, 0), coalesce(o.source_id, 0), coalesce(o.first_seen, 0)
-	FROM g JOIN entries e ON e.id = g.id LEFT JOIN entries o ON o.id = e.duplicate_of
-	WHERE e.first_seen >= ?%d AND e.source_id <> ?%d`, shared, since, source)
-	return b.String()
-}()
+		FROM entries e LEFT JOIN entries o ON o.id = e.duplicate_of
+		WHERE e.id IN (SELECT value FROM json_each(?))`
+)
 
 const (
 	deleteKeysSQL = `DELETE FROM dedup_keys WHERE entry_id = ?`

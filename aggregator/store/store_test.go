@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -197,6 +198,54 @@ func TestDupCandidatesShareKeys(t *testing.T) {
 		}
 		if len(cands) != tt.want {
 			t.Errorf("keys %v, crowded %v, shared %d: %d candidates, want %d", tt.keys, tt.crowded, tt.shared, len(cands), tt.want)
+		}
+	}
+}
+
+// DupCandidatesAll answers each of a batch of queries as DupCandidates
+// would alone: by keys and by URL, never with an entry of the asking
+// source or one first seen before the query's Since, whatever the other
+// queries of the batch share with it.
+func TestDupCandidatesAllAnswersEachQuery(t *testing.T) {
+	e := newKeysEnv(t)
+	x := keyed("x", "1", 1, 2, 3)
+	x.URL = "https://a.example/x"
+	y := keyed("y", "1", 3, 4)
+	ids := e.save(x, y)
+	e.flush()
+	z := e.save(keyed("z", "1", 4, 5))[0] // its keys wait in memory
+	since := e.at.Add(-time.Hour)
+	qs := []store.DupQuery{
+		{SourceID: e.b.ID, Keys: []uint32{1, 2, 9}, Since: since},                 // x by two keys
+		{SourceID: e.a.ID, Keys: []uint32{1, 2, 9}, Since: since},                 // its own source: none
+		{SourceID: e.b.ID, Keys: []uint32{3, 4}, Since: since},                    // y; x and z by one key only
+		{SourceID: e.b.ID, Keys: []uint32{4, 5}, Since: since},                    // z, from memory
+		{SourceID: e.b.ID, Keys: []uint32{1, 2}, Since: e.at.Add(time.Hour)},      // x, but seen too early
+		{SourceID: e.b.ID, URL: "https://a.example/x", Since: since},              // x by URL
+		{SourceID: e.b.ID, Keys: []uint32{3}, Crowded: []uint32{5}, Since: since}, // none shares two
+	}
+	want := [][]int64{{ids[0]}, nil, {ids[1]}, {z}, nil, {ids[0]}, nil}
+	all, err := e.st.DupCandidatesAll(e.ctx, qs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, q := range qs {
+		var got []int64
+		for _, c := range all[i] {
+			got = append(got, c.ID)
+			if c.ByURL != (q.URL != "") {
+				t.Errorf("query %d: candidate %d ByURL %v", i, c.ID, c.ByURL)
+			}
+		}
+		if !slices.Equal(got, want[i]) {
+			t.Errorf("query %d (%+v): %v, want %v", i, q, got, want[i])
+		}
+		alone, err := e.st.DupCandidates(e.ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(alone) != len(all[i]) {
+			t.Errorf("query %d alone: %d candidates, in the batch %d", i, len(alone), len(all[i]))
 		}
 	}
 }
