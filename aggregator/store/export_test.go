@@ -20,3 +20,10 @@ func SetExternalCheckInterval(s *Store, d time.Duration) {
 func MigrateTo(db *sql.DB, target int) error {
 	return migrateTo(context.Background(), db, target)
 }
+
+// WriterExec runs a statement on the store's writer connection, whose
+// view of the schema a migration must have left current.
+func WriterExec(s *Store, query string, args ...any) error {
+	_, err := s.writer.Exec(query, args...)
+	return err
+}

@@ -311,6 +311,11 @@ func TestDeletedEntriesTakeTheirKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	onDisk()
+	// A new database has no foreign key on the keys either, for the
+	// connection that made it too.
+	if err := store.WriterExec(e.st, `INSERT INTO dedup_keys (key, entry_id) VALUES (1, 99)`); err != nil {
+		t.Errorf("a key of no entry, on the writer: %v", err)
+	}
 }
 
 // A database of schema 9 keeps its duplicate keys when it is migrated to
@@ -339,5 +344,14 @@ func TestMigratedKeysAreKept(t *testing.T) {
 	}
 	if got, want := e.onDisk(), []string{"7:2", "9:2"}; !slices.Equal(got, want) {
 		t.Errorf("after deleting entry 1, on disk: %v, want %v", got, want)
+	}
+	// The foreign key is gone, for the connection that migrated too (it
+	// has foreign keys on): flushKeys checks that entries exist instead.
+	if err := store.WriterExec(st, `INSERT INTO dedup_keys (key, entry_id) VALUES (1, 99)`); err != nil {
+		t.Errorf("a key of no entry, on the writer: %v", err)
+	}
+	var check string
+	if err := raw(t, path).QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
+		t.Errorf("integrity_check: %q, %v", check, err)
 	}
 }
