@@ -31,7 +31,12 @@ func CanonicalURL(raw string, base *url.URL) string {
 // and the canonical form when the link as given would not read back as the
 // same page.
 func OriginalLink(raw string, base *url.URL) string {
-	canonical := CanonicalURL(raw, base)
+	return originalLink(raw, base, CanonicalURL(raw, base))
+}
+
+// originalLink is OriginalLink for a caller that has made raw's canonical
+// form already.
+func originalLink(raw string, base *url.URL, canonical string) string {
 	if canonical == "" {
 		return ""
 	}

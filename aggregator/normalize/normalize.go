@@ -241,7 +241,7 @@ func (n *Normalizer) entry(it *gofeed.Item, base *url.URL, opts Options, textTit
 	}
 	for _, l := range links {
 		if e.URL = CanonicalURL(l, base); e.URL != "" {
-			e.Link = OriginalLink(l, base)
+			e.Link = originalLink(l, base, e.URL)
 			break
 		}
 	}
