@@ -138,11 +138,7 @@ func (s *Store) entriesByKey(ctx context.Context, keys map[uint32][]int64, limit
 	for k := range keys {
 		list = append(list, int64(k))
 	}
-	stmt, err := s.stmt(ctx, s.reader, entriesByKeySQL)
-	if err != nil {
-		return err
-	}
-	rows, err := stmt.QueryContext(ctx, jsonInts(list), limit)
+	rows, err := s.query(ctx, entriesByKeySQL, jsonInts(list), limit)
 	if err != nil {
 		return err
 	}
@@ -175,11 +171,7 @@ func (s *Store) entriesByURL(ctx context.Context, urls []string) (map[string][]i
 	if err != nil {
 		return nil, err
 	}
-	stmt, err := s.stmt(ctx, s.reader, entriesByURLSQL)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := stmt.QueryContext(ctx, string(list))
+	rows, err := s.query(ctx, entriesByURLSQL, string(list))
 	if err != nil {
 		return nil, err
 	}
@@ -202,11 +194,7 @@ func (s *Store) candidates(ctx context.Context, ids []int64) (map[int64]dedup.Ca
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	stmt, err := s.stmt(ctx, s.reader, candidatesSQL)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := stmt.QueryContext(ctx, jsonInts(ids))
+	rows, err := s.query(ctx, candidatesSQL, jsonInts(ids))
 	if err != nil {
 		return nil, err
 	}

@@ -71,3 +71,12 @@ func (s *Store) txStmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt
 	}
 	return tx.StmtContext(ctx, st), nil
 }
+
+// query runs query, prepared once, on a reader.
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	stmt, err := s.stmt(ctx, s.reader, query)
+	if err != nil {
+		return nil, err
+	}
+	return stmt.QueryContext(ctx, args...)
+}
