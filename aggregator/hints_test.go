@@ -186,3 +186,21 @@ func TestHintBudget(t *testing.T) {
 		t.Error("all stored, yet incomplete")
 	}
 }
+
+// The related-entries index is bounded in entries and in words, by the
+// options or else by the defaults.
+func TestRelatedIndexBounds(t *testing.T) {
+	e := newEnv(t, time.Second)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	f := fetch.New(fetch.Options{Timeout: time.Second, MaxBodyBytes: 1 << 20, UserAgent: "Tributary/test"})
+	t.Cleanup(f.Close)
+	for _, c := range []struct{ entries, terms, wantEntries, wantTerms int }{
+		{0, 0, aggregator.DefaultRelatedEntries, aggregator.DefaultRelatedTerms},
+		{500, 20_000, 500, 20_000},
+	} {
+		p := aggregator.NewPoller(e.store, f, aggregator.PollerOptions{Now: e.clock.Now, Log: log, RelatedEntries: c.entries, RelatedTerms: c.terms})
+		if entries, terms := aggregator.RelatedBounds(p); entries != c.wantEntries || terms != c.wantTerms {
+			t.Errorf("options %d entries, %d terms: index bounded at %d, %d; want %d, %d", c.entries, c.terms, entries, terms, c.wantEntries, c.wantTerms)
+		}
+	}
+}

@@ -130,6 +130,9 @@ type PollerOptions struct {
 	// RelatedEntries bounds the related-entries index: it holds the newest
 	// this many entries (default DefaultRelatedEntries).
 	RelatedEntries int
+	// RelatedTerms bounds the distinct words of the related-entries index
+	// (default DefaultRelatedTerms): see related.Config.MaxVocabulary.
+	RelatedTerms int
 	// HintsReadOnly computes related entries without storing them, for a
 	// process that only reads a database another one owns.
 	HintsReadOnly bool
@@ -140,9 +143,15 @@ type PollerOptions struct {
 }
 
 // DefaultRelatedEntries is how many of the newest entries the
-// related-entries index holds by default: about 2 KB each on realistic
-// feeds (BENCHMARKS.md), so some 20 MB.
+// related-entries index holds by default: about 1.2 KB each on the load
+// test's mixed feeds, 17–21 KB on Chinese news (BENCHMARKS.md), which
+// DefaultRelatedTerms bounds.
 const DefaultRelatedEntries = 10000
+
+// DefaultRelatedTerms is how many distinct words the related-entries index
+// holds by default: about 80 bytes each, with their postings, so some
+// 25 MB at most; the Chinese development set (1,500 articles) has 245,000.
+const DefaultRelatedTerms = 300000
 
 // NewPoller returns a Poller. Call LoadIndexes before polling a database
 // that already holds entries.
@@ -180,7 +189,11 @@ func relatedIndex(opts PollerOptions) *related.Index {
 	if size == 0 {
 		size = DefaultRelatedEntries
 	}
-	return related.New(related.Config{Window: opts.RelatedWindow, MaxEntries: size})
+	terms := opts.RelatedTerms
+	if terms == 0 {
+		terms = DefaultRelatedTerms
+	}
+	return related.New(related.Config{Window: opts.RelatedWindow, MaxEntries: size, MaxVocabulary: terms})
 }
 
 // LoadDupFilter fills the filter that spares the duplicate query with the

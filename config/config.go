@@ -105,6 +105,10 @@ type Related struct {
 	// IndexEntries is how many of the newest entries the related-entries
 	// index holds in memory; older entries keep the hints stored for them.
 	IndexEntries int `yaml:"index_entries"`
+	// IndexTerms bounds the distinct words the index holds: beyond it the
+	// oldest entries are forgotten, as beyond IndexEntries. Chinese and
+	// Japanese text brings far more words an entry than English.
+	IndexTerms int `yaml:"index_terms"`
 }
 
 // ShowInContent reports whether the "Related" list goes in the content.
@@ -167,6 +171,7 @@ const (
 	DefaultRelatedMax    = 5
 	DefaultRelatedWindow = 30 * 24 * time.Hour
 	DefaultRelatedIndex  = 10000
+	DefaultRelatedTerms  = 300000
 	DefaultTimeout       = 30 * time.Second
 	DefaultMaxBodyBytes  = 4 << 20
 	DefaultMaxRedirects  = 5

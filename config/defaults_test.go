@@ -28,6 +28,7 @@ func TestAbsentKeysTakeDefaultsAndZerosStay(t *testing.T) {
 		{"related.window", "related:\n  window: 0s", func(c *Config) any { return c.Related.Window.Std() }, DefaultRelatedWindow, "related.window must be positive"},
 		{"related.in_content", "related:\n  in_content: false", func(c *Config) any { return c.Related.ShowInContent() }, true, ""},
 		{"related.index_entries", "related:\n  index_entries: 0", func(c *Config) any { return c.Related.IndexEntries }, DefaultRelatedIndex, "related.index_entries must be between 100"},
+		{"related.index_terms", "related:\n  index_terms: 0", func(c *Config) any { return c.Related.IndexTerms }, DefaultRelatedTerms, "related.index_terms must be between 1000"},
 		{"fetch.timeout", "fetch:\n  timeout: 0s", func(c *Config) any { return c.Fetch.Timeout.Std() }, DefaultTimeout, "fetch.timeout must be positive"},
 		{"fetch.max_body_bytes", "fetch:\n  max_body_bytes: 0", func(c *Config) any { return c.Fetch.MaxBodyBytes }, int64(DefaultMaxBodyBytes), "fetch.max_body_bytes must be at least 1024"},
 		{"fetch.max_redirects", "fetch:\n  max_redirects: 0", func(c *Config) any { return c.Fetch.MaxRedirects }, DefaultMaxRedirects, ""},

@@ -83,7 +83,7 @@ func defaults() *Config {
 		KeepPerSource: DefaultKeep,
 		MaxPerSource:  DefaultMaxPerSource,
 		Dedup:         Dedup{Window: Duration(DefaultDedupWindow)},
-		Related:       Related{Max: DefaultRelatedMax, Window: Duration(DefaultRelatedWindow), IndexEntries: DefaultRelatedIndex},
+		Related:       Related{Max: DefaultRelatedMax, Window: Duration(DefaultRelatedWindow), IndexEntries: DefaultRelatedIndex, IndexTerms: DefaultRelatedTerms},
 		Fetch: Fetch{
 			Timeout:      Duration(DefaultTimeout),
 			MaxBodyBytes: DefaultMaxBodyBytes,
@@ -189,6 +189,9 @@ func (c *Config) validate(doc *yaml.Node, errs *Error) {
 	}
 	if c.Related.IndexEntries < 100 || c.Related.IndexEntries > 10_000_000 {
 		errs.add(lineOf(doc, "related", "index_entries"), "related.index_entries must be between 100 and 10000000, not %d", c.Related.IndexEntries)
+	}
+	if c.Related.IndexTerms < 1000 || c.Related.IndexTerms > 100_000_000 {
+		errs.add(lineOf(doc, "related", "index_terms"), "related.index_terms must be between 1000 and 100000000, not %d", c.Related.IndexTerms)
 	}
 	if c.Related.Max > 0 && c.Related.Window <= 0 {
 		errs.add(lineOf(doc, "related", "window"), "related.window must be positive (related.max: 0 turns related entries off)")

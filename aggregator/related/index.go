@@ -39,7 +39,15 @@ type Config struct {
 	// entry added longest ago, so that memory does not grow with the
 	// archive. 0: unbounded.
 	MaxEntries int
-	K1, B      float64 // BM25's term-frequency saturation and length normalisation (defaults 3, 0.75)
+	// MaxVocabulary bounds the distinct terms the index holds: while an
+	// addition leaves more, the entries added longest ago are forgotten
+	// (never the one just added). A term costs about 80 bytes whatever its
+	// entries, and Chinese or Japanese text, whose terms are the pairs of
+	// characters, brings hundreds of new ones an entry (a text made to
+	// would bring MaxTerms): MaxEntries alone does not bound the memory.
+	// 0: unbounded.
+	MaxVocabulary int
+	K1, B         float64 // BM25's term-frequency saturation and length normalisation (defaults 3, 0.75)
 }
 
 func (c Config) withDefaults() Config {
@@ -214,6 +222,10 @@ func New(cfg Config) *Index {
 // MaxEntries returns how many entries the index holds at most, 0 for no
 // bound.
 func (ix *Index) MaxEntries() int { return ix.cfg.MaxEntries }
+
+// MaxVocabulary returns how many distinct terms the index holds at most,
+// 0 for no bound.
+func (ix *Index) MaxVocabulary() int { return ix.cfg.MaxVocabulary }
 
 // Has reports whether the index holds the entry with id.
 func (ix *Index) Has(id int64) bool {
@@ -413,14 +425,21 @@ func (ix *Index) AddPrepared(p Prepared) {
 }
 
 // bound forgets the entries added longest ago while there are more than
-// MaxEntries, and drops stale records of the order of addition.
+// MaxEntries, or more terms than MaxVocabulary, and drops stale records of
+// the order of addition.
 func (ix *Index) bound() {
-	limit := ix.cfg.MaxEntries
+	limit, words := ix.cfg.MaxEntries, ix.cfg.MaxVocabulary
 	if limit <= 0 {
 		limit = math.MaxInt
 	}
+	if words <= 0 {
+		words = math.MaxInt
+	}
+	over := func() bool {
+		return len(ix.byID) > limit || len(ix.termIDs) > words && len(ix.byID) > 1
+	}
 	i := 0
-	for ; i < len(ix.added) && (len(ix.byID) > limit || !ix.current(ix.added[i])); i++ {
+	for ; i < len(ix.added) && (over() || !ix.current(ix.added[i])); i++ {
 		if ix.current(ix.added[i]) {
 			ix.removeSlot(ix.byID[ix.added[i].id])
 		}

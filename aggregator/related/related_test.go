@@ -1,7 +1,9 @@
 package related
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -182,5 +184,47 @@ func TestMaxEntriesForgetsTheOldest(t *testing.T) {
 	}
 	if ix.Len() != 3 || len(ix.added) > 3*2+64 {
 		t.Errorf("after replacing: %d entries, %d records of addition", ix.Len(), len(ix.added))
+	}
+}
+
+// An index bounded in words forgets the entries added longest ago while it
+// holds more distinct terms than MaxVocabulary, however few entries that
+// is, but never the entry just added; entries that bring no new word cost
+// it nothing.
+func TestMaxVocabularyForgetsTheOldest(t *testing.T) {
+	const max = 1000
+	ix := New(Config{MaxVocabulary: max})
+	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	words := func(from, n int) string {
+		var b strings.Builder
+		for i := from; i < from+n; i++ {
+			fmt.Fprintf(&b, "w%dx ", i)
+		}
+		return b.String()
+	}
+	// Each entry brings 300 words of its own.
+	for id := int64(1); id <= 20; id++ {
+		ix.Add(Doc{ID: id, Text: words(int(id)*1000, 300), At: at})
+		if n := ix.Terms(); n > max {
+			t.Fatalf("after entry %d: %d terms, want at most %d", id, n, max)
+		}
+		if !ix.Has(id) {
+			t.Fatalf("entry %d, just added, was forgotten", id)
+		}
+	}
+	if ix.Has(17) || !ix.Has(18) || ix.Len() != 3 {
+		t.Errorf("holding %d entries (17: %v, 18: %v); want the newest three, 18 to 20", ix.Len(), ix.Has(17), ix.Has(18))
+	}
+	// Entries made of words already held are all kept.
+	for id := int64(21); id <= 40; id++ {
+		ix.Add(Doc{ID: id, Text: words(20*1000, 300), At: at})
+	}
+	if ix.Len() != 23 || !ix.Has(18) {
+		t.Errorf("after 20 entries of known words: %d entries (18: %v), want 23", ix.Len(), ix.Has(18))
+	}
+	// An entry with more words than the bound is held alone.
+	ix.Add(Doc{ID: 41, Text: words(100_000, 1500), At: at})
+	if ix.Len() != 1 || !ix.Has(41) {
+		t.Errorf("after an entry of 1,500 words: %d entries (41: %v), want it alone", ix.Len(), ix.Has(41))
 	}
 }

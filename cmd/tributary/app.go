@@ -125,6 +125,7 @@ func openLocked(ctx context.Context, cfg *config.Config, log *slog.Logger, sync 
 		NoRelated:     cfg.Related.Max == 0,
 
 		RelatedEntries: cfg.Related.IndexEntries,
+		RelatedTerms:   cfg.Related.IndexTerms,
 		HintsReadOnly:  !sync,
 		HintBudget:     budget,
 	})
