@@ -43,7 +43,7 @@ func TestCommonWordsAreOnlyCounted(t *testing.T) {
 		d := Doc{ID: int64(i + 1), Title: fmt.Sprintf("t%dq", i%50), Text: text(i), At: at.Add(time.Duration(i) * time.Minute)}
 		kept.Add(d)
 		dropping.Add(d)
-		if id, ok := dropping.termIDs[fleeting]; ok {
+		if id, ok := dropping.termIDs.get(fleeting, dropping.hashes); ok {
 			pl := dropping.postings[id]
 			sawDropped = sawDropped || pl.common
 			sawRestored = sawRestored || sawDropped && !pl.common && pl.df > 0

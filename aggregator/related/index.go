@@ -41,7 +41,7 @@ type Config struct {
 	MaxEntries int
 	// MaxVocabulary bounds the distinct terms the index holds: while an
 	// addition leaves more, the entries added longest ago are forgotten
-	// (never the one just added). A term costs about 80 bytes whatever its
+	// (never the one just added). A term costs about 60 bytes whatever its
 	// entries, and Chinese or Japanese text, whose terms are the pairs of
 	// characters, brings hundreds of new ones an entry (a text made to
 	// would bring MaxTerms): MaxEntries alone does not bound the memory.
@@ -178,7 +178,7 @@ type Index struct {
 	slots    []*doc // by slot; nil when free
 	free     []uint32
 	byID     map[int64]uint32
-	termIDs  map[uint64]uint32 // by hash of the term: the words themselves are not kept
+	termIDs  termTable         // by hash of the term (hashes[id]): the words themselves are not kept
 	postings []postingList     // by term id
 	hashes   []uint64          // by term id: its hash, to forget it when no entry has it
 	freeIDs  []uint32          // term ids no entry has, for reuse
@@ -205,7 +205,7 @@ type addition struct {
 func (ix *Index) Terms() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return len(ix.termIDs)
+	return ix.termIDs.n
 }
 
 // New returns an empty Index.
@@ -216,7 +216,7 @@ func New(cfg Config) *Index {
 	if cfg.MaxEntries > 0 {
 		slots = cfg.MaxEntries + 1
 	}
-	return &Index{cfg: cfg.withDefaults(), width: postingWidth(slots), byID: map[int64]uint32{}, termIDs: map[uint64]uint32{}, dropAt: dropDocFreq}
+	return &Index{cfg: cfg.withDefaults(), width: postingWidth(slots), byID: map[int64]uint32{}, dropAt: dropDocFreq}
 }
 
 // MaxEntries returns how many entries the index holds at most, 0 for no
@@ -367,7 +367,7 @@ func (ix *Index) AddPrepared(p Prepared) {
 	}()
 	for _, t := range p.terms {
 		h, q := termKey(t), uint8(t)
-		id, ok := ix.termIDs[h]
+		id, ok := ix.termIDs.get(h, ix.hashes)
 		if !ok {
 			if n := len(ix.freeIDs); n > 0 {
 				id, ix.freeIDs = ix.freeIDs[n-1], ix.freeIDs[:n-1]
@@ -377,7 +377,7 @@ func (ix *Index) AddPrepared(p Prepared) {
 				ix.postings = append(ix.postings, postingList{})
 				ix.hashes = append(ix.hashes, h)
 			}
-			ix.termIDs[h] = id
+			ix.termIDs.put(h, id, ix.hashes)
 		}
 		terms = append(terms, pack(id, q))
 		nd.length += float32(dequantize(q))
@@ -436,7 +436,7 @@ func (ix *Index) bound() {
 		words = math.MaxInt
 	}
 	over := func() bool {
-		return len(ix.byID) > limit || len(ix.termIDs) > words && len(ix.byID) > 1
+		return len(ix.byID) > limit || ix.termIDs.n > words && len(ix.byID) > 1
 	}
 	i := 0
 	for ; i < len(ix.added) && (over() || !ix.current(ix.added[i])); i++ {
@@ -478,7 +478,7 @@ func (ix *Index) removeSlot(slot uint32) {
 		switch {
 		case pl.df == 0: // the term's last entry: forget the term
 			*pl = postingList{}
-			delete(ix.termIDs, ix.hashes[t])
+			ix.termIDs.del(ix.hashes[t], ix.hashes)
 			ix.freeIDs = append(ix.freeIDs, t)
 			return
 		case pl.common:
