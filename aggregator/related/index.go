@@ -178,12 +178,12 @@ type Index struct {
 	slots    []*doc // by slot; nil when free
 	free     []uint32
 	byID     map[int64]uint32
-	termIDs  termTable         // by hash of the term (hashes[id]): the words themselves are not kept
-	postings []postingList     // by term id
-	hashes   []uint64          // by term id: its hash, to forget it when no entry has it
-	freeIDs  []uint32          // term ids no entry has, for reuse
-	packed   []uint64          // AddPrepared's scratch, under mu
-	sorting  []uint64          // and the one it sorts with
+	termIDs  termTable     // by hash of the term (hashes[id]): the words themselves are not kept
+	postings []postingList // by term id
+	hashes   []uint64      // by term id: its hash, to forget it when no entry has it
+	freeIDs  []uint32      // term ids no entry has, for reuse
+	packed   []uint64      // AddPrepared's scratch, under mu
+	sorting  []uint64      // and the one it sorts with
 	totalLen float64
 	dropAt   int32     // dropDocFreq; tests raise it to compare with an index that never drops
 	scratch  sync.Pool // of *accumulator, for queries
