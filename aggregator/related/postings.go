@@ -60,12 +60,19 @@ func unpack(p []byte, width int) (slot uint32, q uint8) {
 // has room for a few postings moves them down instead of growing. Else it
 // grows by an eighth, not by append's quarter to double, to its postings'
 // size: a list that has shrunk to less than half its array is made smaller.
+// A list's first posting is allocated alone.
 func (pl *postingList) add(slot uint32, q uint8, width int) {
 	if n := len(pl.data); n+width > cap(pl.data) {
 		live := pl.live()
-		if int(pl.start) >= 4*width && 2*len(live) >= cap(pl.data) {
+		switch {
+		case len(live) == 0:
+			// Most terms of Chinese text are in one entry: the first
+			// posting gets an allocation of its own size, which the
+			// runtime packs with others that small, not room for more.
+			pl.data = make([]byte, 0, width)
+		case int(pl.start) >= 4*width && 2*len(live) >= cap(pl.data):
 			pl.data = pl.data[:copy(pl.data, live)]
-		} else {
+		default:
 			data := make([]byte, len(live), len(live)+len(live)/8+4*width)
 			copy(data, live)
 			pl.data = data

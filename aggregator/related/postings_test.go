@@ -83,3 +83,23 @@ func TestFullListWithRoomAtTheFrontDoesNotGrow(t *testing.T) {
 		t.Errorf("first posting %d, want 10", slot)
 	}
 }
+
+// A list's first posting is allocated at its own size: most terms of
+// Chinese text are in one entry, and room for more would be most of their
+// cost. The second makes room for several.
+func TestFirstPostingIsAllocatedAlone(t *testing.T) {
+	for _, width := range []int{3, 5} {
+		var pl postingList
+		pl.add(7, 1, width)
+		if cap(pl.data) != width {
+			t.Errorf("width %d: a list of one posting has room for %d bytes, want %d", width, cap(pl.data), width)
+		}
+		pl.add(8, 2, width)
+		if cap(pl.data) < 4*width {
+			t.Errorf("width %d: a list of two postings has room for %d bytes, want at least %d", width, cap(pl.data), 4*width)
+		}
+		if s0, _ := pl.at(0, width); s0 != 7 {
+			t.Errorf("width %d: first posting %d after the second was added, want 7", width, s0)
+		}
+	}
+}
