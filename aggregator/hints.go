@@ -92,6 +92,16 @@ func (p *Poller) Hints(ctx context.Context, ids []int64, limit int) (hits map[in
 	return out, complete, nil
 }
 
+// RelatedSize returns how many entries and distinct terms the
+// related-entries index holds (0, 0 without one): what related.index_entries
+// and related.index_terms bound.
+func (p *Poller) RelatedSize() (entries, terms int) {
+	if p.related == nil {
+		return 0, 0
+	}
+	return p.related.Len(), p.related.Terms()
+}
+
 func fromStored(hints []store.Hint, limit int) []related.Hit {
 	out := make([]related.Hit, 0, min(len(hints), limit))
 	for _, h := range hints[:min(len(hints), limit)] {

@@ -36,8 +36,9 @@ type routeCode struct {
 
 // newMetrics registers the daemon's metrics: those counted as polls and
 // requests happen, and those read at each scrape from the store (sources
-// by state, entries stored) and the publisher (its render cache).
-func newMetrics(st *store.Store, pub *publisher.Server, now func() time.Time) *metrics {
+// by state, entries stored), the publisher (its render cache) and the
+// poller (what its related-entries index holds).
+func newMetrics(st *store.Store, pub *publisher.Server, poller *aggregator.Poller, now func() time.Time) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		polls: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -60,9 +61,11 @@ func newMetrics(st *store.Store, pub *publisher.Server, now func() time.Time) *m
 	sources := prometheus.NewDesc("tributary_sources", "Sources by state: ok, failing (its last poll failed), backing_off (failing and waiting past its schedule), gone (410), never_polled.", []string{"state"}, nil)
 	stored := prometheus.NewDesc("tributary_entries", "Entries in the store.", nil, nil)
 	cache := prometheus.NewDesc("tributary_render_cache_total", "Answers from rendered bytes (hit) and answers that started a rendering (miss).", []string{"result"}, nil)
+	relEntries := prometheus.NewDesc("tributary_related_index_entries", "Entries the related-entries index holds (at most related.index_entries).", nil, nil)
+	relTerms := prometheus.NewDesc("tributary_related_index_terms", "Distinct words the related-entries index holds (at most related.index_terms).", nil, nil)
 	m.registry.MustRegister(m.polls, m.fetchTime, m.bytes, m.entries, m.requests,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		collectorFunc{descs: []*prometheus.Desc{sources, stored, cache}, collect: func(ch chan<- prometheus.Metric) {
+		collectorFunc{descs: []*prometheus.Desc{sources, stored, cache, relEntries, relTerms}, collect: func(ch chan<- prometheus.Metric) {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			if report, err := aggregator.SourceReport(ctx, st, now()); err == nil {
@@ -81,6 +84,9 @@ func newMetrics(st *store.Store, pub *publisher.Server, now func() time.Time) *m
 			hits, misses := pub.CacheStats()
 			ch <- prometheus.MustNewConstMetric(cache, prometheus.CounterValue, float64(hits), "hit")
 			ch <- prometheus.MustNewConstMetric(cache, prometheus.CounterValue, float64(misses), "miss")
+			entries, terms := poller.RelatedSize()
+			ch <- prometheus.MustNewConstMetric(relEntries, prometheus.GaugeValue, float64(entries))
+			ch <- prometheus.MustNewConstMetric(relTerms, prometheus.GaugeValue, float64(terms))
 		}},
 	)
 	return m

@@ -38,6 +38,8 @@ func TestMetrics(t *testing.T) {
 		`(?m)^tributary_http_requests_total\{code="200",path="GET /feed.atom"\} [1-9][0-9]*$`,
 		`(?m)^tributary_http_requests_total\{code="404",path="unmatched"\} 1$`,
 		`(?m)^tributary_render_cache_total\{result="miss"\} [1-9][0-9]*$`,
+		`(?m)^tributary_related_index_entries 3$`,
+		`(?m)^tributary_related_index_terms [1-9][0-9]*$`,
 		`(?m)^go_goroutines [1-9]`,
 		`(?m)^process_resident_memory_bytes [1-9]`,
 	} {

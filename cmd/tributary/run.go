@@ -146,7 +146,7 @@ func serve(path string, cfg *config.Config, ov overrides, log *slog.Logger) erro
 		log.Info("related index loaded", "ms", time.Since(start).Milliseconds())
 	})
 
-	m := newMetrics(p.store, pub, time.Now)
+	m := newMetrics(p.store, pub, p.poller, time.Now)
 	p.poller.OnPoll(m.observePoll)
 	serveErr := make(chan error, 2)
 	if cfg.Metrics.Listen == "" {
