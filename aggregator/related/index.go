@@ -42,9 +42,9 @@ type Config struct {
 	// MaxVocabulary bounds the distinct terms the index holds: while an
 	// addition leaves more, the entries added longest ago are forgotten
 	// (never the one just added). A term costs about 50 bytes whatever its
-	// entries, and Chinese or Japanese text, whose terms are the pairs of
-	// characters, brings hundreds of new ones an entry (a text made to
-	// would bring MaxTerms): MaxEntries alone does not bound the memory.
+	// entries. Chinese or Japanese text, whose terms are the pairs of
+	// characters, brings hundreds of new ones an entry, and a hostile
+	// text up to MaxTerms: MaxEntries alone does not bound the memory.
 	// 0: unbounded.
 	MaxVocabulary int
 	K1, B         float64 // BM25's term-frequency saturation and length normalisation (defaults 3, 0.75)
