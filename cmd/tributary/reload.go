@@ -85,3 +85,26 @@ func runReload(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "reload: the daemon (pid %d) did not answer within %s\n", pid, *timeout)
 	return 1
 }
+
+// keepStartupSettings puts back into cfg, a config being reloaded, the
+// running values of the settings read only when the daemon starts (where
+// it listens, its database, how it fetches, and what the poller's indexes
+// were made with), and returns the names of those that changed, so that a
+// reload says what it did not apply rather than pretend it did.
+func keepStartupSettings(old, cfg *config.Config) []string {
+	var changed []string
+	keep := func(name string, differs bool, restore func()) {
+		if differs {
+			changed = append(changed, name)
+			restore()
+		}
+	}
+	keep("listen", cfg.Listen != old.Listen, func() { cfg.Listen = old.Listen })
+	keep("database", cfg.Database != old.Database, func() { cfg.Database = old.Database })
+	keep("fetch", cfg.Fetch != old.Fetch, func() { cfg.Fetch = old.Fetch })
+	keep("dedup.window", cfg.Dedup.Window != old.Dedup.Window, func() { cfg.Dedup.Window = old.Dedup.Window })
+	keep("related.window", cfg.Related.Window != old.Related.Window, func() { cfg.Related.Window = old.Related.Window })
+	keep("related.index_entries", cfg.Related.IndexEntries != old.Related.IndexEntries, func() { cfg.Related.IndexEntries = old.Related.IndexEntries })
+	keep("related.index_terms", cfg.Related.IndexTerms != old.Related.IndexTerms, func() { cfg.Related.IndexTerms = old.Related.IndexTerms })
+	return changed
+}

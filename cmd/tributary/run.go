@@ -268,9 +268,8 @@ func reload(path string, old *config.Config, ov overrides, p *pipeline, pub *pub
 		return refuse(err)
 	}
 	ov.apply(cfg)
-	if cfg.Listen != old.Listen || cfg.Database != old.Database || cfg.Fetch != old.Fetch {
-		log.Warn("changes to listen, database and fetch take effect on restart")
-		cfg.Listen, cfg.Database, cfg.Fetch = old.Listen, old.Database, old.Fetch
+	if changed := keepStartupSettings(old, cfg); len(changed) > 0 {
+		log.Warn("changes to these settings take effect on restart", "settings", strings.Join(changed, ", "))
 	}
 	sched, err := aggregator.NewScheduler(cfg, p.poller, log)
 	if err != nil {
