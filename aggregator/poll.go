@@ -149,8 +149,8 @@ type PollerOptions struct {
 const DefaultRelatedEntries = 10000
 
 // DefaultRelatedTerms is how many distinct words the related-entries index
-// holds by default: about 60 bytes each, with their postings, so some
-// 17 MB at most; the Chinese development set (1,500 articles) has 245,000.
+// holds by default: about 60-70 bytes each, with their postings, so
+// 17-20 MB at most; the Chinese development set (1,500 articles) has 245,000.
 const DefaultRelatedTerms = 300000
 
 // NewPoller returns a Poller. Call LoadIndexes before polling a database
