@@ -144,13 +144,13 @@ type PollerOptions struct {
 
 // DefaultRelatedEntries is how many of the newest entries the
 // related-entries index holds by default: about 1.2 KB each on the load
-// test's mixed feeds, about 11 KB on Chinese news (BENCHMARKS.md), which
+// test's mixed feeds, about 15 KB on Chinese news (BENCHMARKS.md), which
 // DefaultRelatedTerms bounds.
 const DefaultRelatedEntries = 10000
 
 // DefaultRelatedTerms is how many distinct words the related-entries index
-// holds by default: about 60-70 bytes each, with their postings, so
-// 17-20 MB at most; the Chinese development set (1,500 articles) has 245,000.
+// holds by default: about 60-90 bytes each, with their postings, so
+// 17-27 MB at most; the Chinese development set (1,500 articles) has 245,000.
 const DefaultRelatedTerms = 300000
 
 // NewPoller returns a Poller. Call LoadIndexes before polling a database

@@ -2,6 +2,7 @@ package related_test
 
 import (
 	"math"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -157,5 +158,40 @@ func TestRelatedQualityHeadlines(t *testing.T) {
 		if c < 0.95 || p < bp {
 			t.Errorf("%s, titles only: precision@5 %.3f (want ≥ plain TF-IDF's %.3f), coverage %.3f (want ≥ 0.95)", file, p, bp, c)
 		}
+	}
+}
+
+// BenchmarkIndexMemory reports what the index holds for each development
+// set (bytes of heap an entry, and terms), indexing the whole set once per
+// iteration: the farm of the load test has few distinct words, and Chinese
+// text, whose terms are pairs of characters, has many.
+//
+//	go test -run XXX -bench IndexMemory ./aggregator/related/
+func BenchmarkIndexMemory(b *testing.B) {
+	for _, file := range []string{"en_dev.jsonl", "zh_dev.jsonl"} {
+		b.Run(file, func(b *testing.B) {
+			items := loadEvalset(b, file)
+			texts := make([]string, len(items))
+			for i, a := range items {
+				texts[i] = normalize.PlainText(a.Text)
+			}
+			start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+			var heap, terms float64
+			for b.Loop() {
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				ix := related.New(related.Config{})
+				for i, a := range items {
+					ix.Add(related.Doc{ID: int64(i), Title: a.Title, Text: texts[i], At: start.Add(time.Duration(i) * time.Minute)})
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				heap, terms = float64(after.HeapAlloc)-float64(before.HeapAlloc), float64(ix.Terms())
+				runtime.KeepAlive(ix)
+			}
+			b.ReportMetric(heap/float64(len(items)), "heap-B/entry")
+			b.ReportMetric(terms, "terms")
+		})
 	}
 }

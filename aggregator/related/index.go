@@ -41,7 +41,7 @@ type Config struct {
 	MaxEntries int
 	// MaxVocabulary bounds the distinct terms the index holds: while an
 	// addition leaves more, the entries added longest ago are forgotten
-	// (never the one just added). A term costs about 50 bytes whatever its
+	// (never the one just added). A term costs about 60-90 bytes whatever its
 	// entries. Chinese or Japanese text, whose terms are the pairs of
 	// characters, brings hundreds of new ones an entry, and a hostile
 	// text up to MaxTerms: MaxEntries alone does not bound the memory.
