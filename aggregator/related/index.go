@@ -414,7 +414,8 @@ func (ix *Index) AddPrepared(p Prepared) {
 		switch {
 		case pl.common:
 		case pl.df > ix.dropAt: // too common to be walked: only counted from now on
-			pl.data, pl.start, pl.common = nil, 0, true
+			pl.setData(nil)
+			pl.common = true
 		default:
 			pl.add(slot, q, ix.width)
 		}
@@ -525,8 +526,8 @@ func (ix *Index) restorePostings(terms []uint32) {
 	for t, ps := range found {
 		slices.SortFunc(ps, func(a, b posting) int { return cmp.Compare(a.seq, b.seq) })
 		pl := &ix.postings[t]
-		pl.common, pl.start = false, 0
-		pl.data = make([]byte, 0, len(ps)*ix.width)
+		pl.common = false
+		pl.setData(make([]byte, 0, len(ps)*ix.width))
 		for _, p := range ps {
 			pl.add(p.slot, p.q, ix.width)
 		}

@@ -34,6 +34,10 @@ func postingWidth(slots int) int {
 	return 5
 }
 
+// setData makes data (empty, or nil) the list's array, with no room
+// before its first posting.
+func (pl *postingList) setData(data []byte) { pl.data, pl.start = data, 0 }
+
 // live returns the postings.
 func (pl *postingList) live() []byte { return pl.data[pl.start:] }
 
@@ -69,15 +73,14 @@ func (pl *postingList) add(slot uint32, q uint8, width int) {
 			// Most terms of Chinese text are in one entry: the first
 			// posting gets an allocation of its own size, which the
 			// runtime packs with others that small, not room for more.
-			pl.data = make([]byte, 0, width)
+			pl.setData(make([]byte, 0, width))
 		case int(pl.start) >= 4*width && 2*len(live) >= cap(pl.data):
-			pl.data = pl.data[:copy(pl.data, live)]
+			pl.setData(pl.data[:copy(pl.data, live)])
 		default:
 			data := make([]byte, len(live), len(live)+len(live)/8+4*width)
 			copy(data, live)
-			pl.data = data
+			pl.setData(data)
 		}
-		pl.start = 0
 	}
 	if width == 3 {
 		pl.data = binary.LittleEndian.AppendUint16(pl.data, uint16(slot))
