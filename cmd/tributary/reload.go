@@ -106,5 +106,8 @@ func keepStartupSettings(old, cfg *config.Config) []string {
 	keep("related.window", cfg.Related.Window != old.Related.Window, func() { cfg.Related.Window = old.Related.Window })
 	keep("related.index_entries", cfg.Related.IndexEntries != old.Related.IndexEntries, func() { cfg.Related.IndexEntries = old.Related.IndexEntries })
 	keep("related.index_terms", cfg.Related.IndexTerms != old.Related.IndexTerms, func() { cfg.Related.IndexTerms = old.Related.IndexTerms })
+	// related.max: 0 leaves the index out at start; any other change of it
+	// applies at once.
+	keep("related.max", old.Related.Max == 0 && cfg.Related.Max != 0, func() { cfg.Related.Max = 0 })
 	return changed
 }

@@ -45,6 +45,7 @@ func TestReloadKeepsStartupSettings(t *testing.T) {
 		{func(c *config.Config) { c.Related.Window = config.Duration(time.Hour) }, "related.window"},
 		{func(c *config.Config) { c.Related.IndexEntries, c.Related.IndexTerms = 500, 5000 }, "related.index_entries, related.index_terms"},
 		{func(c *config.Config) { c.Database = "u.db" }, "database"},
+		{func(c *config.Config) { c.Related.Max = 0 }, ""},
 	}
 	for _, tt := range tests {
 		old, cfg := base(), base()
@@ -59,5 +60,11 @@ func TestReloadKeepsStartupSettings(t *testing.T) {
 		if !reflect.DeepEqual(*cfg, kept) {
 			t.Errorf("after keeping %q: %+v, want %+v", tt.want, *cfg, kept)
 		}
+	}
+	// Related entries turned on: the index is made at start only.
+	old, cfg := base(), base()
+	old.Related.Max, cfg.Related.Max = 0, 5
+	if got := keepStartupSettings(old, cfg); !reflect.DeepEqual(got, []string{"related.max"}) || cfg.Related.Max != 0 {
+		t.Errorf("related.max 0 -> 5: named %v, kept %d; want [related.max], 0", got, cfg.Related.Max)
 	}
 }
