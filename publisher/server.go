@@ -27,6 +27,7 @@ import (
 	"github.com/tributary/tributary/aggregator/related"
 	"github.com/tributary/tributary/aggregator/store"
 	"github.com/tributary/tributary/config/redact"
+	"github.com/tributary/tributary/publisher/onewrite"
 )
 
 // Settings are the parts of the config the publisher uses. They can change
@@ -297,7 +298,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, format, category 
 	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
-		w.Write(body)
+		onewrite.Write(w, r, body)
 	}
 }
 

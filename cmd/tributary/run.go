@@ -22,6 +22,7 @@ import (
 	"github.com/tributary/tributary/aggregator"
 	"github.com/tributary/tributary/config"
 	"github.com/tributary/tributary/publisher"
+	"github.com/tributary/tributary/publisher/onewrite"
 )
 
 // overrides are command-line settings that win over the config, on start and
@@ -161,8 +162,13 @@ func serve(path string, cfg *config.Config, ov overrides, log *slog.Logger) erro
 		defer metricsServer.Close()
 		log.Info("serving metrics", "addr", mln.Addr().String())
 	}
-	httpServer := &http.Server{Handler: m.instrument(pub), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-	go func() { serveErr <- httpServer.Serve(ln) }()
+	httpServer := &http.Server{
+		Handler:           m.instrument(pub),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ConnContext:       onewrite.ConnContext, // a feed leaves in one write
+	}
+	go func() { serveErr <- httpServer.Serve(onewrite.Listener{Listener: ln}) }()
 	log.Info("serving", "addr", ln.Addr().String(), "config", path, "database", cfg.Database, "sources", len(cfg.Sources))
 
 	// Polling waits for the duplicate index: after an upgrade that makes
