@@ -38,3 +38,29 @@ func TestNotModified(t *testing.T) {
 		}
 	}
 }
+
+func TestAcceptsGzip(t *testing.T) {
+	tests := []struct {
+		header string
+		want   bool
+	}{
+		{"", false},
+		{"gzip", true},
+		{"deflate, gzip", true},
+		{"br;q=1.0, GZIP;q=0.5", true},
+		{" gzip ; q=0.001", true},
+		{"gzip;q=0", false},
+		{"gzip; q=0", false},
+		{"deflate, br", false},
+		{",,", false},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest("GET", "/", nil)
+		if tt.header != "" {
+			r.Header.Set("Accept-Encoding", tt.header)
+		}
+		if got := acceptsGzip(r); got != tt.want {
+			t.Errorf("Accept-Encoding %q: acceptsGzip = %v, want %v", tt.header, got, tt.want)
+		}
+	}
+}

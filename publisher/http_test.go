@@ -278,3 +278,35 @@ func TestFreshnessBoundsWaitsAndRenders(t *testing.T) {
 		t.Error("the new rendering lacks the new entries")
 	}
 }
+
+// BenchmarkServe times the handler alone (no connection) answering the
+// page from ready bytes: gzipped, and 304 to its ETag. Its allocations are
+// the ones per request that the serving figures in BENCHMARKS.md pay for.
+func BenchmarkServe(b *testing.B) {
+	s := newSite(b, filepath.Join(b.TempDir(), "t.db"), exampleFeeds)
+	resp, _ := s.get("/", "Accept-Encoding", "gzip")
+	etag := resp.Header.Get("ETag")
+	for _, bc := range []struct {
+		name   string
+		header []string
+		want   int
+	}{
+		{"gzip", []string{"Accept-Encoding", "gzip, deflate, br"}, http.StatusOK},
+		{"304", []string{"Accept-Encoding", "gzip, deflate, br", "If-None-Match", etag}, http.StatusNotModified},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			r := httptest.NewRequest("GET", "/", nil)
+			for i := 0; i+1 < len(bc.header); i += 2 {
+				r.Header.Set(bc.header[i], bc.header[i+1])
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				s.pub.ServeHTTP(w, r)
+				if w.Code != bc.want {
+					b.Fatalf("status %d, want %d", w.Code, bc.want)
+				}
+			}
+		})
+	}
+}

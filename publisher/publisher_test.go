@@ -23,10 +23,11 @@ var exampleFeeds = []string{"rss.xml", "atom.xml", "feed.json", "gb2312.xml", "r
 
 // site is a publisher over a real SQLite store filled from testdata feeds.
 type site struct {
-	t       *testing.T
+	t       testing.TB
 	dbPath  string
 	store   *store.Store
 	server  *httptest.Server
+	pub     *publisher.Server
 	fetcher *fetch.Fetcher
 	poller  *aggregator.Poller
 	now     time.Time
@@ -34,7 +35,7 @@ type site struct {
 	cats    *aggregator.Categories
 }
 
-func newSite(t *testing.T, dbPath string, feeds []string) *site {
+func newSite(t testing.TB, dbPath string, feeds []string) *site {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, dbPath)
@@ -54,6 +55,7 @@ func newSite(t *testing.T, dbPath string, feeds []string) *site {
 	pub := publisher.New(st, s.poller, publisher.Settings{
 		Title: "Test News", BaseURL: "https://news.example.org/", ItemsPerFeed: 50, RelatedMax: 5, RelatedInContent: true,
 	}, func() time.Time { return s.now }, log)
+	s.pub = pub
 	s.server = httptest.NewServer(pub)
 	t.Cleanup(s.close)
 	return s

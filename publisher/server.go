@@ -258,9 +258,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, format, category 
 			return
 		}
 	} else {
-		// The rendering fills the cache for every later request, so a
-		// client that goes away does not cancel it.
-		out, err = s.render(context.WithoutCancel(r.Context()), format, category)
+		out, err = s.render(r.Context(), format, category)
 	}
 	if err != nil { // logged by the rendering
 		http.Error(w, "unavailable", http.StatusInternalServerError)
@@ -319,9 +317,12 @@ type headerValues struct {
 // earlier than modified (RFC 9110 §13.2.2).
 func notModified(r *http.Request, etag string, modified time.Time) bool {
 	if inm := r.Header.Get("If-None-Match"); inm != "" {
-		for _, t := range strings.Split(inm, ",") {
+		etag = strings.TrimPrefix(etag, "W/")
+		for rest := inm; rest != ""; {
+			var t string
+			t, rest, _ = strings.Cut(rest, ",")
 			t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-			if t == "*" || t == strings.TrimPrefix(etag, "W/") {
+			if t == "*" || t == etag {
 				return true
 			}
 		}
@@ -441,6 +442,8 @@ func (s *Server) render(ctx context.Context, format, category string) (*rendered
 		set, version := s.settings, s.settingsVersion
 		s.mu.Unlock()
 
+		// The rendering fills the cache for every later request, so a
+		// client that goes away does not cancel it.
 		go s.renderInto(context.WithoutCancel(ctx), e, r, now, gen, set, version, format, category)
 		if out == nil || fresh.Wait <= 0 {
 			<-r.done
@@ -750,7 +753,9 @@ func latestChange(items []store.Item, fallback time.Time) time.Time {
 }
 
 func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+	for rest := r.Header.Get("Accept-Encoding"); rest != ""; {
+		var part string
+		part, rest, _ = strings.Cut(rest, ",")
 		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		if strings.EqualFold(strings.TrimSpace(coding), "gzip") && strings.ReplaceAll(params, " ", "") != "q=0" {
 			return true
