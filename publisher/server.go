@@ -6,6 +6,7 @@ package publisher
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
@@ -18,6 +19,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -98,6 +100,9 @@ var formats = map[string]format{
 	"json": {"application/feed+json; charset=utf-8", renderJSON},
 }
 
+// size is what r costs the cache: its bodies.
+func (r *rendered) size() int64 { return int64(cap(r.body) + cap(r.gz)) }
+
 // rendered is one cached response.
 type rendered struct {
 	generation uint64      // store generation rendered
@@ -127,6 +132,9 @@ type Server struct {
 	settings        Settings
 	settingsVersion int // bumped by SetSettings, so cached output is redone
 	cache           map[cacheKey]*cacheEntry
+	cacheBytes      int64  // of the cached renderings, plain and gzipped
+	cacheBudget     int64  // past it, the least recently used categories' renderings are dropped
+	uses            uint64 // counts lookups, to date each entry's last use
 	freshness       Freshness
 	reloadRefused   string // why the last reload was refused; "" after one applied
 
@@ -147,7 +155,8 @@ func New(st *store.Store, hints Hints, settings Settings, now func() time.Time, 
 	if settings.Language == "" {
 		settings.Language = "en"
 	}
-	s := &Server{store: st, hints: hints, log: log, now: now, started: now().UTC(), settings: settings, cache: map[cacheKey]*cacheEntry{}}
+	s := &Server{store: st, hints: hints, log: log, now: now, started: now().UTC(), settings: settings,
+		cache: map[cacheKey]*cacheEntry{}, cacheBudget: defaultCacheBudget}
 	s.mux = http.NewServeMux()
 	for _, ext := range []string{"atom", "rss", "json"} {
 		s.mux.HandleFunc("GET /feed."+ext, func(w http.ResponseWriter, r *http.Request) { s.serveFeed(w, r, ext) })
@@ -414,6 +423,8 @@ func (s *Server) render(ctx context.Context, format, category string) (*rendered
 			e = &cacheEntry{}
 			s.cache[key] = e
 		}
+		s.uses++
+		e.used = s.uses
 		out := e.out
 		if out != nil && out.generation == gen && out.settings == s.settingsVersion &&
 			(out.expires.IsZero() || now.Before(out.expires)) {
@@ -469,6 +480,7 @@ type cacheEntry struct {
 	out        *rendered
 	renderedAt time.Time   // when the last rendering ended
 	rendering  *renderCall // nil: none under way
+	used       uint64      // the Server's uses at its last lookup
 }
 
 // renderCall is a rendering under way; done is closed when out or err is
@@ -537,7 +549,43 @@ func (s *Server) renderInto(ctx context.Context, e *cacheEntry, r *renderCall, n
 		out.modified = now.UTC().Truncate(time.Second)
 	}
 	out.hdr = headerValuesOf(out)
+	if e.out != nil {
+		s.cacheBytes -= e.out.size()
+	}
 	e.out = out
+	s.cacheBytes += out.size()
+	s.trimCache()
+}
+
+// defaultCacheBudget bounds the cached renderings: the site-wide ones are
+// always kept, and each category's four (three feeds and its page) only
+// while they fit. Categories can come from the feeds themselves, hundreds
+// of them, and a crawler may ask for every one.
+const defaultCacheBudget = 16 << 20
+
+// trimCache drops the renderings of the categories used longest ago while
+// the cache is over its budget. Entries being rendered stay, and so do the
+// site-wide ones, whatever their size. s.mu is held.
+func (s *Server) trimCache() {
+	if s.cacheBytes <= s.cacheBudget {
+		return
+	}
+	var keys []cacheKey
+	for k, e := range s.cache {
+		if k.category != "" && e.rendering == nil {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b cacheKey) int { return cmp.Compare(s.cache[a].used, s.cache[b].used) })
+	for _, k := range keys {
+		if s.cacheBytes <= s.cacheBudget {
+			return
+		}
+		if out := s.cache[k].out; out != nil {
+			s.cacheBytes -= out.size()
+		}
+		delete(s.cache, k)
+	}
 }
 
 // renderNow renders format for category, with its gzip form and ETag.
@@ -554,6 +602,7 @@ func (s *Server) renderPage(ctx context.Context, now time.Time, set Settings, fo
 	if out.gz, err = gzipBytes(out.body); err != nil {
 		return nil, err
 	}
+	out.body, out.gz = trimmed(out.body), trimmed(out.gz)
 	sum := sha256.Sum256(out.body)
 	out.etag = `"` + hex.EncodeToString(sum[:12]) + `"`
 	return out, nil
@@ -762,6 +811,15 @@ func acceptsGzip(r *http.Request) bool {
 		}
 	}
 	return false
+}
+
+// trimmed returns b, or a copy of it without the room a buffer grew by
+// when that is more than an eighth: a rendering stays cached for long.
+func trimmed(b []byte) []byte {
+	if cap(b)-len(b) > len(b)/8 {
+		return bytes.Clone(b)
+	}
+	return b
 }
 
 func gzipBytes(b []byte) ([]byte, error) {
