@@ -1,22 +1,24 @@
 package publisher
 
-// SetCacheBudget sets how many bytes of renderings the cache keeps, for
-// tests of its bound.
+// SetCacheBudget sets how many bytes of renderings the cache keeps, and
+// trims it to them, for tests of its bound.
 func (s *Server) SetCacheBudget(n int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cacheBudget = n
+	s.trimCache()
 }
 
-// CacheSize returns how many renderings the cache holds and their bytes.
-func (s *Server) CacheSize() (entries int, bytes int64) {
+// Cached returns the size of each rendering the cache holds, by
+// "format category", and their total as the cache counts it.
+func (s *Server) Cached() (sizes map[string]int64, total int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	n := 0
-	for _, e := range s.cache {
+	sizes = map[string]int64{}
+	for k, e := range s.cache {
 		if e.out != nil {
-			n++
+			sizes[k.format+" "+k.category] = e.out.size()
 		}
 	}
-	return n, s.cacheBytes
+	return sizes, s.cacheBytes
 }
