@@ -27,3 +27,15 @@ func WriterExec(s *Store, query string, args ...any) error {
 	_, err := s.writer.Exec(query, args...)
 	return err
 }
+
+// Pragma returns the value of PRAGMA name on the writer connection, or on
+// a reader one.
+func Pragma(s *Store, writer bool, name string) (string, error) {
+	db := s.reader
+	if writer {
+		db = s.writer
+	}
+	var v string
+	err := db.QueryRow("PRAGMA " + name).Scan(&v)
+	return v, err
+}
