@@ -29,9 +29,10 @@ const pragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=fo
 // full cache costs about twice its size, outside the Go heap. The writer's
 // 2 MB is where a smaller one costs CPU (1 MB: +0.8 CPU-s a cold ingest
 // of 50,000 entries) and a larger one memory without saving any (8 MB:
-// 74 MB peak instead of 61); a reader reads the few pages of the newest
-// entries, and 128 KB peaked 2-3 MB lower than 512 with readers during an
-// ingest, at the same latency (BENCHMARKS.md).
+// 74 MB peak instead of 61). Readers serve renders (the newest entries'
+// few pages) and the ingest's duplicate lookups: 128 KB peaked 2-3 MB
+// lower than 512 with readers during an ingest, at the same latency, for
+// about 0.35 CPU-s more an ingest (BENCHMARKS.md).
 const (
 	writerCacheKiB = 2000
 	readerCacheKiB = 128
