@@ -100,9 +100,6 @@ var formats = map[string]format{
 	"json": {"application/feed+json; charset=utf-8", renderJSON},
 }
 
-// size is what r costs the cache: its bodies.
-func (r *rendered) size() int64 { return int64(cap(r.body) + cap(r.gz)) }
-
 // rendered is one cached response.
 type rendered struct {
 	generation uint64      // store generation rendered
@@ -115,6 +112,9 @@ type rendered struct {
 	ctype      string
 	hdr        headerValues
 }
+
+// size is what r costs the cache: its bodies.
+func (r *rendered) size() int64 { return int64(cap(r.body) + cap(r.gz)) }
 
 // Server is the HTTP handler for the published feeds.
 type Server struct {
@@ -530,6 +530,9 @@ func headerValuesOf(out *rendered) headerValues {
 // entry's cached output.
 func (s *Server) renderInto(ctx context.Context, e *cacheEntry, r *renderCall, now time.Time, gen uint64, set Settings, version int, format, category string) {
 	out, err := s.renderNow(ctx, now, set, format, category)
+	if err == nil { // it stays cached: without the room its buffers grew by
+		out.body, out.gz = trimmed(out.body), trimmed(out.gz)
+	}
 	s.mu.Lock()
 	defer func() {
 		e.rendering, e.renderedAt = nil, time.Now()
@@ -602,7 +605,6 @@ func (s *Server) renderPage(ctx context.Context, now time.Time, set Settings, fo
 	if out.gz, err = gzipBytes(out.body); err != nil {
 		return nil, err
 	}
-	out.body, out.gz = trimmed(out.body), trimmed(out.gz)
 	sum := sha256.Sum256(out.body)
 	out.etag = `"` + hex.EncodeToString(sum[:12]) + `"`
 	return out, nil
