@@ -350,23 +350,11 @@ func sampleRSS(pid int, stop <-chan struct{}) rssSample {
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+		kb, err := memoryStatus(pid)
 		if err != nil {
 			return top
 		}
-		var now rssSample
-		for _, line := range strings.Split(string(b), "\n") {
-			key, v, _ := strings.Cut(line, ":")
-			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
-			switch key {
-			case "VmRSS":
-				now.rss = kb
-			case "RssAnon":
-				now.anon = kb
-			case "RssFile":
-				now.file = kb
-			}
-		}
+		now := rssSample{rss: kb["VmRSS"], anon: kb["RssAnon"], file: kb["RssFile"]}
 		if now.rss > top.rss {
 			top = now
 		}
@@ -380,16 +368,33 @@ func sampleRSS(pid int, stop <-chan struct{}) rssSample {
 
 // peakRSS reads VmHWM, in KB.
 func peakRSS(pid int) (int, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	kb, err := memoryStatus(pid)
 	if err != nil {
 		return 0, err
 	}
+	v, ok := kb["VmHWM"]
+	if !ok {
+		return 0, errors.New("no VmHWM")
+	}
+	return v, nil
+}
+
+// memoryStatus reads the lines of pid's /proc status that are in kB.
+func memoryStatus(pid int) (map[string]int, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return nil, err
+	}
+	kb := map[string]int{}
 	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			return strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+		key, v, _ := strings.Cut(line, ":")
+		if v, ok := strings.CutSuffix(strings.TrimSpace(v), " kB"); ok {
+			if n, err := strconv.Atoi(v); err == nil {
+				kb[key] = n
+			}
 		}
 	}
-	return 0, errors.New("no VmHWM")
+	return kb, nil
 }
 
 // attr returns the value of key in a slog text line.
