@@ -73,7 +73,10 @@ func (p *Poller) Hints(ctx context.Context, ids []int64, limit int) (hits map[in
 	var sets []store.HintSet
 	var challengers []store.Challenger
 	for _, id := range todo {
-		hits := p.related.Related(id, hintsKept)
+		hits, err := p.related.Related(ctx, id, hintsKept)
+		if err != nil {
+			return nil, false, fmt.Errorf("related entries of %d: %w", id, err)
+		}
 		set := store.HintSet{EntryID: id, Hints: make([]store.Hint, len(hits))}
 		for i, h := range hits {
 			set.Hints[i] = store.Hint{ID: h.ID, Score: h.Score}

@@ -169,7 +169,7 @@ func NewPoller(st *store.Store, f *fetch.Fetcher, opts PollerOptions) *Poller {
 		reading:     make(chan struct{}, runtime.GOMAXPROCS(0)),
 		dedupWindow: opts.DedupWindow,
 
-		related:    relatedIndex(opts),
+		related:    relatedIndex(opts, st),
 		keepHints:  !opts.HintsReadOnly,
 		hintBudget: opts.HintBudget,
 		parse:      parse.Parse,
@@ -181,7 +181,7 @@ func NewPoller(st *store.Store, f *fetch.Fetcher, opts PollerOptions) *Poller {
 	return p
 }
 
-func relatedIndex(opts PollerOptions) *related.Index {
+func relatedIndex(opts PollerOptions, st *store.Store) *related.Index {
 	if opts.NoRelated {
 		return nil
 	}
@@ -193,7 +193,15 @@ func relatedIndex(opts PollerOptions) *related.Index {
 	if terms == 0 {
 		terms = DefaultRelatedTerms
 	}
-	return related.New(related.Config{Window: opts.RelatedWindow, MaxEntries: size, MaxVocabulary: terms})
+	return related.New(related.Config{Window: opts.RelatedWindow, MaxEntries: size, MaxVocabulary: terms, Texts: storedTexts{st}})
+}
+
+// storedTexts gives the related-entries index the texts of stored entries:
+// it keeps none itself.
+type storedTexts struct{ st *store.Store }
+
+func (s storedTexts) Texts(ctx context.Context, ids []int64, fn func(id int64, title, text string)) error {
+	return s.st.EntryTexts(ctx, ids, fn)
 }
 
 // LoadDupFilter fills the filter that spares the duplicate query with the

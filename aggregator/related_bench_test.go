@@ -62,7 +62,9 @@ func BenchmarkRelatedQuery100k(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		ix.Related(docs[(i*7919)%len(docs)].ID, 5)
+		if _, err := ix.Related(context.Background(), docs[(i*7919)%len(docs)].ID, 5); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
@@ -80,7 +82,9 @@ func BenchmarkRelatedWindow10k(b *testing.B) {
 		d := docs[10_000+i%10_000]
 		d.ID = int64(20_000 + i)
 		ix.Add(d)
-		ix.Related(d.ID, 5)
+		if _, err := ix.Related(context.Background(), d.ID, 5); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 

@@ -52,7 +52,7 @@ func TestCommonWordsAreOnlyCounted(t *testing.T) {
 		if i%500 == 0 || i > 8450 && i < 8700 && i%10 == 0 {
 			for _, id := range []int64{int64(i + 1), int64(i - 700), 4000} {
 				// Term ids are given in map order, so sums may differ in the last bits.
-				if a, b := kept.Related(id, 10), dropping.Related(id, 10); !slices.EqualFunc(a, b, sameHit) {
+				if a, b := relatedTo(t, kept, id, 10), relatedTo(t, dropping, id, 10); !slices.EqualFunc(a, b, sameHit) {
 					t.Fatalf("after %d entries, Related(%d) = %v, want %v as without dropping", i+1, id, b, a)
 				}
 			}
@@ -65,8 +65,9 @@ func TestCommonWordsAreOnlyCounted(t *testing.T) {
 	for _, pl := range dropping.postings {
 		if pl.df > dropDocFreq {
 			common++
-			if len(pl.data) > 0 || !pl.common {
-				t.Errorf("a word in %d entries keeps %d bytes of postings", pl.df, len(pl.data))
+			// A bit per slot, no more.
+			if 8*len(pl.data) > len(dropping.slots)+7 || !pl.common {
+				t.Errorf("a word in %d entries keeps %d bytes of postings (%d slots)", pl.df, len(pl.data), len(dropping.slots))
 			}
 		}
 	}
@@ -79,30 +80,38 @@ func sameHit(a, b Hit) bool {
 	return a.ID == b.ID && math.Abs(a.Score-b.Score) <= 1e-9*math.Abs(a.Score)
 }
 
-// An index of at most 65,535 entries packs a posting's slot in two bytes;
-// its highest slot is reached when the entry after the 65,535th is added,
-// and answers there are as anywhere.
+// An index whose slots fit in 16 bits packs a posting's slot in two
+// bytes. Its slots reach MaxEntries plus the entries forgotten between two
+// sweeps; the highest is reached, and answers there are as anywhere.
 func TestNarrowPostingsReachTheHighestSlot(t *testing.T) {
-	for _, tt := range []struct{ max, width int }{{65535, 3}, {65536, 5}, {0, 5}, {100, 3}} {
+	narrowest := 0 // the largest MaxEntries with 2-byte slots
+	for m := 1; m < 1<<16; m++ {
+		if m+sweepBatch(m) <= 1<<16 {
+			narrowest = m
+		}
+	}
+	for _, tt := range []struct{ max, width int }{{narrowest, 3}, {narrowest + 1, 5}, {0, 5}, {100, 3}} {
 		if got := New(Config{MaxEntries: tt.max}).width; got != tt.width {
 			t.Errorf("MaxEntries %d: postings of %d bytes, want %d", tt.max, got, tt.width)
 		}
 	}
-	const max = 1<<16 - 1
+	max := narrowest
 	ix := New(Config{MaxEntries: max})
-	for i := range max + 3 {
+	top := max + sweepBatch(max) - 1
+	for i := range top + 3 {
 		// Entries 2k and 2k+1 share two words no other entry has.
 		ix.Add(Doc{ID: int64(i + 1), Text: fmt.Sprintf("p%dq r%dq filler", i/2, i/2), At: at})
 	}
-	if top := len(ix.slots) - 1; top != max {
-		t.Fatalf("highest slot %d, want %d", top, max)
+	if got := len(ix.slots) - 1; got != top || got >= 1<<16 {
+		t.Fatalf("highest slot %d, want %d, below 65,536", got, top)
 	}
-	for _, id := range []int64{max, max + 1, max + 2, max + 3} {
+	n := int64(top + 3)
+	for _, id := range []int64{n - 3, n - 2, n - 1, n} {
 		pair := id + 1
 		if id%2 == 0 {
 			pair = id - 1
 		}
-		if hits := ix.Related(id, 1); len(hits) != 1 || hits[0].ID != pair {
+		if hits := relatedTo(t, ix, id, 1); len(hits) != 1 || hits[0].ID != pair {
 			t.Errorf("Related(%d) = %v, want entry %d", id, hits, pair)
 		}
 	}

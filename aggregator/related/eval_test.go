@@ -1,6 +1,7 @@
 package related_test
 
 import (
+	"context"
 	"math"
 	"runtime"
 	"slices"
@@ -23,7 +24,7 @@ type article = evalset.Article
 func loadEvalset(tb testing.TB, name string) []article { return evalset.ForTest(tb, name) }
 
 // measure returns precision@5 and coverage of the index's hints on items.
-func measure(items []article, cfg related.Config) (precision, coverage float64) {
+func measure(t testing.TB, items []article, cfg related.Config) (precision, coverage float64) {
 	ix := related.New(cfg)
 	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	for i, a := range items {
@@ -34,7 +35,10 @@ func measure(items []article, cfg related.Config) (precision, coverage float64) 
 	}
 	covered, sum := 0, 0.0
 	for i, a := range items {
-		hits := ix.Related(int64(i), 5)
+		hits, err := ix.Related(context.Background(), int64(i), 5)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(hits) == 0 {
 			continue
 		}
@@ -56,7 +60,7 @@ func TestRelatedQuality(t *testing.T) {
 		precision float64
 	}{{"en_dev.jsonl", 0.74}, {"zh_dev.jsonl", 0.91}} {
 		items := loadEvalset(t, set.file)
-		p, c := measure(items, related.Config{})
+		p, c := measure(t, items, related.Config{})
 		t.Logf("%s: precision@5 %.3f, coverage %.3f (%d items)", set.file, p, c, len(items))
 		if p < set.precision || c < 0.95 {
 			t.Errorf("%s: precision@5 %.3f (want ≥ %.2f), coverage %.3f (want ≥ 0.95)", set.file, p, set.precision, c)
@@ -152,7 +156,7 @@ func TestRelatedQualityHeadlines(t *testing.T) {
 			titles[i] = a
 			titles[i].Text = ""
 		}
-		p, c := measure(titles, related.Config{})
+		p, c := measure(t, titles, related.Config{})
 		bp, bc := tfidfBaseline(titles)
 		t.Logf("%s, titles only: precision@5 %.3f, coverage %.3f; plain TF-IDF: %.3f, %.3f", file, p, c, bp, bc)
 		if c < 0.95 || p < bp {

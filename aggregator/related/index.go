@@ -13,8 +13,8 @@
 package related
 
 import (
-	"cmp"
-	"encoding/binary"
+	"context"
+	"fmt"
 	"math"
 	"slices"
 	"sync"
@@ -48,6 +48,20 @@ type Config struct {
 	// 0: unbounded.
 	MaxVocabulary int
 	K1, B         float64 // BM25's term-frequency saturation and length normalisation (defaults 3, 0.75)
+	// Texts gives the index entries' titles and texts again when a query
+	// needs their words: the index keeps no text and no list of an entry's
+	// words, only the postings of each word. nil: the index keeps each
+	// entry's title and text itself, which suits small indexes and tests.
+	Texts TextSource
+}
+
+// TextSource gives the titles and texts of entries by id, as they were
+// added: a query reads its entry's words, and those of the entries that
+// lend it theirs, again from them.
+type TextSource interface {
+	// Texts calls fn with the title and plain text of each entry of ids
+	// it has, in any order.
+	Texts(ctx context.Context, ids []int64, fn func(id int64, title, text string)) error
 }
 
 func (c Config) withDefaults() Config {
@@ -106,47 +120,22 @@ type Hit struct {
 	Score float64
 }
 
+// doc is what the index keeps of an entry beside its postings. Its words
+// are not kept: a query reads them again from the entry's text (see
+// Config.Texts), which costs less than a list of every entry's words.
 type doc struct {
 	id         int64
 	group      int64
 	at         time.Time
 	categories []string
-	// terms holds the quantized weighted frequency of each of the
-	// entry's nterms distinct terms (a byte each), then their ids in
-	// ascending order as uvarint deltas: one allocation, most of an
-	// entry's memory.
-	terms    []byte
-	nterms   uint32
-	length   float32
-	headline bool   // a title with little or no body
-	seq      uint64 // when it was added
+	length     float32
+	headline   bool   // a title with little or no body
+	seq        uint64 // when it was added
 }
 
-// eachTerm calls fn with each of d's terms and its weighted frequency.
-func (d *doc) eachTerm(fn func(t uint32, tf float64)) {
-	d.eachQuantized(func(t uint32, q uint8) { fn(t, dequantize(q)) })
-}
-
-// eachQuantized calls fn with each of d's terms and its quantized weighted
-// frequency.
-func (d *doc) eachQuantized(fn func(t uint32, q uint8)) {
-	t, b := uint64(0), d.terms[d.nterms:]
-	for _, q := range d.terms[:d.nterms] {
-		delta, n := binary.Uvarint(b)
-		b = b[n:]
-		t += delta
-		fn(uint32(t), q)
-	}
-}
-
-// uvarintLen is the length of x as a uvarint.
-func uvarintLen(x uint64) int {
-	n := 1
-	for ; x >= 0x80; x >>= 7 {
-		n++
-	}
-	return n
-}
+// memText is an entry's title and text, kept by an index without a
+// TextSource.
+type memText struct{ title, text string }
 
 // termHash is a term's key in the vocabulary: 64 bits, so that two of the
 // millions of terms of a large archive share one with odds of about 1 in
@@ -175,17 +164,21 @@ type Index struct {
 
 	mu       sync.RWMutex
 	width    int    // of a posting: see postingList
-	slots    []*doc // by slot; nil when free
+	slots    []*doc // by slot; nil when free or dying
 	free     []uint32
+	dying    []uint32 // slots of entries forgotten but still in postings, until the next sweep
+	dead     []uint64 // sweep's scratch: the dying slots as bits
 	byID     map[int64]uint32
-	termIDs  termTable     // by hash of the term (hashes[id]): the words themselves are not kept
-	postings []postingList // by term id
-	hashes   []uint64      // by term id: its hash, to forget it when no entry has it
-	freeIDs  []uint32      // term ids no entry has, for reuse
-	packed   []uint64      // AddPrepared's scratch, under mu
-	sorting  []uint64      // and the one it sorts with
+	memory   map[int64]memText // the entries' texts, without a TextSource
+	termIDs  termTable         // by hash of the term (hashes[id]): the words themselves are not kept
+	postings []postingList     // by term id
+	hashes   []uint64          // by term id: its hash, to forget it when no entry has it
+	freeIDs  []uint32          // term ids no entry has, for reuse
+	packed   []uint64          // AddPrepared's scratch, under mu
+	sorting  []uint64          // and the one it sorts with
 	totalLen float64
 	dropAt   int32     // dropDocFreq; tests raise it to compare with an index that never drops
+	sweepAt  int       // sweepBatch's answer; tests lower it to compare with an index that sweeps at once
 	scratch  sync.Pool // of *accumulator, for queries
 
 	// added holds the entries in the order they were added, for forgetting
@@ -203,20 +196,28 @@ type addition struct {
 // Terms returns how many distinct terms the index holds: the terms of the
 // entries it has, no more (a term is forgotten with its last entry).
 func (ix *Index) Terms() int {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.sweep()
 	return ix.termIDs.n
 }
 
 // New returns an empty Index.
 func New(cfg Config) *Index {
-	// Slots go up to MaxEntries: the entry added beyond it is in the
-	// index for a moment before the oldest is forgotten.
+	ix := &Index{cfg: cfg.withDefaults(), byID: map[int64]uint32{}, dropAt: dropDocFreq}
+	if cfg.Texts == nil {
+		ix.memory = map[int64]memText{}
+	}
+	// Slots go up to MaxEntries plus those of the entries forgotten since
+	// the last sweep, less one: the entry added beyond MaxEntries is in
+	// the index for a moment before the oldest is forgotten.
 	slots := 0
 	if cfg.MaxEntries > 0 {
-		slots = cfg.MaxEntries + 1
+		ix.sweepAt = sweepBatch(cfg.MaxEntries)
+		slots = cfg.MaxEntries + ix.sweepAt
 	}
-	return &Index{cfg: cfg.withDefaults(), width: postingWidth(slots), byID: map[int64]uint32{}, dropAt: dropDocFreq}
+	ix.width = postingWidth(slots)
+	return ix
 }
 
 // MaxEntries returns how many entries the index holds at most, 0 for no
@@ -299,7 +300,9 @@ func (ix *Index) Prepare(d Doc) Prepared {
 		w = 1 + float32(math.Log(float64(w))) // sublinear: the tenth use of a word says less than the second
 		terms = append(terms, termKey(h)|uint64(quantize(float64(w))))
 	})
-	d.Title, d.Text = "", ""
+	if ix.memory == nil {
+		d.Title, d.Text = "", "" // read again from the TextSource when needed
+	}
 	return Prepared{doc: d, terms: terms, headline: n < shortText}
 }
 
@@ -382,22 +385,9 @@ func (ix *Index) AddPrepared(p Prepared) {
 		terms = append(terms, pack(id, q))
 		nd.length += float32(dequantize(q))
 	}
+	// Postings are added in term order, which keeps the sums of
+	// nd.length and of a query's scores in one order.
 	ix.sorting = hashsort.SortNarrow(terms, ix.sorting)
-	// The term list is made at its exact size: appending would leave up
-	// to half of it unused, and it is most of an entry's memory.
-	size, prev := 0, uint32(0)
-	for _, t := range terms {
-		id, _ := unpack(t)
-		size += uvarintLen(uint64(id - prev))
-		prev = id
-	}
-	nd.terms, nd.nterms = make([]byte, len(terms), len(terms)+size), uint32(len(terms))
-	prev = 0
-	for i, t := range terms {
-		id, q := unpack(t)
-		nd.terms = binary.AppendUvarint(nd.terms, uint64(id-prev))
-		nd.terms[i], prev = q, id
-	}
 	var slot uint32
 	if n := len(ix.free); n > 0 {
 		slot, ix.free = ix.free[n-1], ix.free[:n-1]
@@ -407,15 +397,18 @@ func (ix *Index) AddPrepared(p Prepared) {
 		ix.slots = append(ix.slots, nd)
 	}
 	ix.byID[d.ID] = slot
+	if ix.memory != nil {
+		ix.memory[d.ID] = memText{d.Title, d.Text}
+	}
 	for _, t := range terms {
 		id, q := unpack(t)
 		pl := &ix.postings[id]
 		pl.df++
 		switch {
 		case pl.common:
+			pl.mark(slot)
 		case pl.df > ix.dropAt: // too common to be walked: only counted from now on
-			pl.setData(nil)
-			pl.common = true
+			pl.makeCommon(slot, q, ix.width)
 		default:
 			pl.add(slot, q, ix.width)
 		}
@@ -423,134 +416,38 @@ func (ix *Index) AddPrepared(p Prepared) {
 	ix.totalLen += float64(nd.length)
 	ix.added = append(ix.added, addition{d.ID, nd.seq})
 	ix.bound()
-}
-
-// bound forgets the entries added longest ago while there are more than
-// MaxEntries, or more terms than MaxVocabulary, and drops stale records of
-// the order of addition.
-func (ix *Index) bound() {
-	limit, words := ix.cfg.MaxEntries, ix.cfg.MaxVocabulary
-	if limit <= 0 {
-		limit = math.MaxInt
-	}
-	if words <= 0 {
-		words = math.MaxInt
-	}
-	over := func() bool {
-		return len(ix.byID) > limit || ix.termIDs.n > words && len(ix.byID) > 1
-	}
-	i := 0
-	for ; i < len(ix.added) && (over() || !ix.current(ix.added[i])); i++ {
-		if ix.current(ix.added[i]) {
-			ix.removeSlot(ix.byID[ix.added[i].id])
-		}
-	}
-	ix.added = ix.added[i:]
-	// Stale records behind the first current one (entries removed out of
-	// order) are dropped when they outnumber the entries.
-	if len(ix.added) > 2*len(ix.byID)+64 {
-		ix.added = slices.DeleteFunc(ix.added, func(a addition) bool { return !ix.current(a) })
-	}
-}
-
-// current reports whether a is the record of an entry the index holds as
-// it was then added.
-func (ix *Index) current(a addition) bool {
-	slot, ok := ix.byID[a.id]
-	return ok && ix.slots[slot].seq == a.seq
-}
-
-// Remove drops the entry with id, if indexed.
-func (ix *Index) Remove(id int64) {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	if slot, ok := ix.byID[id]; ok {
-		ix.removeSlot(slot)
-		ix.bound()
-	}
-}
-
-func (ix *Index) removeSlot(slot uint32) {
-	d := ix.slots[slot]
-	var restore []uint32
-	d.eachTerm(func(t uint32, _ float64) {
-		pl := &ix.postings[t]
-		pl.df--
-		switch {
-		case pl.df == 0: // the term's last entry: forget the term
-			*pl = postingList{}
-			ix.termIDs.del(ix.hashes[t], ix.hashes)
-			ix.freeIDs = append(ix.freeIDs, t)
-			return
-		case pl.common:
-			if pl.df <= maxDocFreq {
-				restore = append(restore, t)
-			}
-			return
-		}
-		pl.remove(slot, ix.width)
-	})
-	ix.totalLen -= float64(d.length)
-	delete(ix.byID, d.id)
-	ix.slots[slot] = nil
-	ix.free = append(ix.free, slot)
-	if len(restore) > 0 {
-		ix.restorePostings(restore)
-	}
-}
-
-// restorePostings makes again, from the entries' term lists, the postings
-// of terms that were too common to keep and no longer are. It reads every
-// entry's terms, so hysteresis (dropped above dropDocFreq, restored at
-// maxDocFreq) keeps it rare.
-func (ix *Index) restorePostings(terms []uint32) {
-	type posting struct {
-		seq  uint64
-		slot uint32
-		q    uint8
-	}
-	found := make(map[uint32][]posting, len(terms))
-	for _, t := range terms {
-		found[t] = make([]posting, 0, ix.postings[t].df)
-	}
-	for slot, d := range ix.slots {
-		if d == nil {
-			continue
-		}
-		d.eachQuantized(func(t uint32, q uint8) {
-			if ps, ok := found[t]; ok {
-				found[t] = append(ps, posting{d.seq, uint32(slot), q})
-			}
-		})
-	}
-	for t, ps := range found {
-		slices.SortFunc(ps, func(a, b posting) int { return cmp.Compare(a.seq, b.seq) })
-		pl := &ix.postings[t]
-		pl.common = false
-		pl.setData(make([]byte, 0, len(ps)*ix.width))
-		for _, p := range ps {
-			pl.add(p.slot, p.q, ix.width)
-		}
+	if len(ix.dying) >= ix.sweepBatch() {
+		ix.sweep()
 	}
 }
 
 // Related returns up to max entries related to the entry with id, best
-// first (ties by id). It returns nil for an unknown id.
+// first (ties by id). It returns nil for an unknown id, and an error only
+// when the texts could not be read.
 //
 // Scoring is done twice: the entries that the first pass ranks highest
 // lend their words to the query for the second (pseudo-relevance feedback,
 // as in Rocchio's method), which favours entries about the same subject
 // over entries that merely share a word or two.
-func (ix *Index) Related(id int64, max int) []Hit {
-	ix.mu.RLock()
+func (ix *Index) Related(ctx context.Context, id int64, max int) ([]Hit, error) {
+	if max <= 0 {
+		return nil, nil
+	}
+	ix.rlockSwept()
 	defer ix.mu.RUnlock()
 	slot, ok := ix.byID[id]
-	if !ok || max <= 0 {
-		return nil
+	if !ok {
+		return nil, nil
 	}
 	q := ix.slots[slot]
-	query := make(map[uint32]float64, q.nterms)
-	q.eachTerm(func(t uint32, tf float64) { query[t] = tf })
+	words, err := ix.termsOf(ctx, []int64{id})
+	if err != nil {
+		return nil, err
+	}
+	query := make(map[uint32]float64, len(words[id]))
+	for _, t := range words[id] {
+		query[uint32(t>>8)] = dequantize(uint8(t))
+	}
 	// Only entries that share at least two telling words with this one can
 	// be related: one word in common is a coincidence. A headline without
 	// a body has too few words for that: its hints are those sharing two
@@ -566,13 +463,13 @@ func (ix *Index) Related(id int64, max int) []Hit {
 				}
 			}
 		}
-		return hits
+		return hits, nil
 	}
 	// Ranking sorts only the entries a pass can use: sorting every entry
 	// that shares a word was most of the cost of a query.
 	first := ix.rank(slot, query, func(_ uint32, matched int, _ float64) bool { return matched >= 2 })
 	if len(first) == 0 {
-		return nil
+		return nil, nil
 	}
 	eligible := make([]bool, len(ix.slots))
 	var top []Hit
@@ -584,7 +481,9 @@ func (ix *Index) Related(id int64, max int) []Hit {
 	}
 	ranked := first
 	if ix.cfg.Feedback > 0 && len(top) > 0 {
-		ix.expand(query, top, float64(q.length))
+		if err := ix.expand(ctx, query, top, float64(q.length)); err != nil {
+			return nil, err
+		}
 		ranked = ix.rank(slot, query, func(slot uint32, _ int, _ float64) bool { return eligible[slot] })
 	}
 	var hits []Hit
@@ -596,7 +495,57 @@ func (ix *Index) Related(id int64, max int) []Hit {
 			}
 		}
 	}
-	return hits
+	return hits, nil
+}
+
+// rlockSwept takes the read lock once no forgotten entry is left in the
+// postings, sweeping them first if need be: a query counts and walks the
+// entries the index holds, no others.
+func (ix *Index) rlockSwept() {
+	for {
+		ix.mu.RLock()
+		if len(ix.dying) == 0 {
+			return
+		}
+		ix.mu.RUnlock()
+		ix.mu.Lock()
+		ix.sweep()
+		ix.mu.Unlock()
+	}
+}
+
+// termsOf reads the words of the entries of ids again, from their texts:
+// for each, its terms that the index holds, each as its id shifted left
+// by 8 bits plus its quantized weight. The terms come out as they did when
+// the entry was added, since preparing a text is deterministic. Call it
+// with the lock held.
+func (ix *Index) termsOf(ctx context.Context, ids []int64) (map[int64][]uint64, error) {
+	out := make(map[int64][]uint64, len(ids))
+	add := func(id int64, title, text string) {
+		if _, ok := ix.byID[id]; !ok {
+			return
+		}
+		p := ix.Prepare(Doc{Title: title, Text: text})
+		terms := make([]uint64, 0, len(p.terms))
+		for _, t := range p.terms {
+			if tid, ok := ix.termIDs.get(termKey(t), ix.hashes); ok {
+				terms = append(terms, uint64(tid)<<8|uint64(uint8(t)))
+			}
+		}
+		out[id] = terms
+	}
+	if ix.memory != nil {
+		for _, id := range ids {
+			if m, ok := ix.memory[id]; ok {
+				add(id, m.title, m.text)
+			}
+		}
+		return out, nil
+	}
+	if err := ix.cfg.Texts.Texts(ctx, ids, add); err != nil {
+		return nil, fmt.Errorf("related entries' texts: %w", err)
+	}
+	return out, nil
 }
 
 // shortText is the number of body terms under which an entry counts as a
@@ -716,13 +665,23 @@ func (ix *Index) finalScore(q, d *doc, relative float64) float64 {
 // the query's length and all of them together weighted Feedback. Only the
 // expandTerms words that weigh most (times their idf) are added, which
 // bounds the cost of the second pass.
-func (ix *Index) expand(query map[uint32]float64, top []Hit, qLen float64) {
+func (ix *Index) expand(ctx context.Context, query map[uint32]float64, top []Hit, qLen float64) error {
+	ids := make([]int64, len(top))
+	for i, h := range top {
+		ids[i] = h.ID
+	}
+	words, err := ix.termsOf(ctx, ids)
+	if err != nil {
+		return err
+	}
 	w := ix.cfg.Feedback / float64(len(top))
 	extra := map[uint32]float64{}
 	for _, h := range top {
 		d := ix.slots[ix.byID[h.ID]]
 		scale := w * qLen / float64(d.length)
-		d.eachTerm(func(t uint32, tf float64) { extra[t] += scale * tf })
+		for _, t := range words[h.ID] {
+			extra[uint32(t>>8)] += scale * dequantize(uint8(t))
+		}
 	}
 	n := float64(len(ix.byID))
 	type weighted struct {
@@ -746,6 +705,7 @@ func (ix *Index) expand(query map[uint32]float64, top []Hit, qLen float64) {
 	for _, x := range list[:min(len(list), expandTerms)] {
 		query[x.term] += extra[x.term]
 	}
+	return nil
 }
 
 // accumulator sums one query's scores by slot: dense slices rather than

@@ -2,16 +2,13 @@ package related
 
 import (
 	"math/rand/v2"
-	"slices"
 	"testing"
 )
 
 // A posting list holds what a plain slice of (slot, weight) would, in the
-// same order, whatever the mix of additions and removals (most at the
-// front, as when the oldest entries are forgotten, some in the middle, as
-// when an entry changes); its array stays within a small multiple of its
-// postings; and an index whose window has filled adds without growing its
-// lists, moving their postings down instead.
+// same order, whatever the mix of additions and sweeps (of the oldest, as
+// when the window slides, and of any, as when entries change); and its
+// array stays within a small multiple of its postings.
 func TestPostingListMatchesASlice(t *testing.T) {
 	type posting struct {
 		slot uint32
@@ -22,65 +19,83 @@ func TestPostingListMatchesASlice(t *testing.T) {
 		var pl postingList
 		var want []posting
 		next := uint32(0)
-		for step := range 200_000 {
+		dead := make([]uint64, 60_000/64+1)
+		for step := range 20_000 {
 			// Grow to about 300 postings, then hold there, then shrink.
 			target := 300
-			if step > 150_000 {
+			if step > 15_000 {
 				target = 20
 			}
-			switch r := rng.IntN(100); {
-			case len(want) < target && r < 60 || len(want) == 0:
+			if r := rng.IntN(100); len(want) < target && r < 60 || len(want) == 0 {
 				p := posting{next % 60_000, uint8(rng.IntN(256))}
 				next++
 				pl.add(p.slot, p.q, width)
 				want = append(want, p)
-			case r < 95 || len(want) == 1:
-				pl.remove(want[0].slot, width)
-				want = want[1:]
-			default:
-				i := rng.IntN(len(want))
-				pl.remove(want[i].slot, width)
-				want = slices.Delete(want, i, i+1)
+				continue
 			}
+			// Sweep a few of the oldest and a few at random.
+			clear(dead)
+			var kept []posting
+			oldest := rng.IntN(5)
+			for i, p := range want {
+				if i < oldest || rng.IntN(50) == 0 {
+					dead[p.slot/64] |= 1 << (p.slot % 64)
+				} else {
+					kept = append(kept, p)
+				}
+			}
+			if n := pl.drop(dead, width); n != len(want)-len(kept) {
+				t.Fatalf("width %d, step %d: dropped %d postings, want %d", width, step, n, len(want)-len(kept))
+			}
+			want = kept
 			if pl.len(width) != len(want) {
 				t.Fatalf("width %d, step %d: %d postings, want %d", width, step, pl.len(width), len(want))
 			}
-			if step%997 == 0 {
-				for i, p := range want {
-					if slot, q := pl.at(i, width); slot != p.slot || q != p.q {
-						t.Fatalf("width %d, step %d: posting %d is (%d, %d), want (%d, %d)", width, step, i, slot, q, p.slot, p.q)
-					}
+			for i, p := range want {
+				if slot, q := pl.at(i, width); slot != p.slot || q != p.q {
+					t.Fatalf("width %d, step %d: posting %d is (%d, %d), want (%d, %d)", width, step, i, slot, q, p.slot, p.q)
 				}
-				if c := cap(pl.data); c > 2*len(want)*width+8*width+int(pl.start) {
-					t.Fatalf("width %d, step %d: array of %d bytes for %d postings", width, step, c, len(want))
-				}
+			}
+			if c := cap(pl.data); c > 2*len(want)*width+8*width {
+				t.Fatalf("width %d, step %d: array of %d bytes for %d postings", width, step, c, len(want))
 			}
 		}
 	}
 }
 
-func TestFullListWithRoomAtTheFrontDoesNotGrow(t *testing.T) {
+// A common term keeps a bit per entry that has it, and its postings come
+// back from the bits with the mean weight of those dropped.
+func TestCommonTermKeepsBitsAndMeanWeight(t *testing.T) {
 	const width = 3
 	var pl postingList
-	for i := range 100 {
-		pl.add(uint32(i), 1, width)
+	for _, s := range []uint32{3, 9, 700} {
+		pl.add(s, uint8(s%7+10), width) // weights 13, 12, 10
 	}
-	for len(pl.data) < cap(pl.data) {
-		pl.add(0, 1, width)
+	pl.makeCommon(64, 17, width)
+	if !pl.common || pl.meanQ != 13 { // (13+12+10+17)/4 = 13
+		t.Fatalf("common %v, mean weight %d, want true, 13", pl.common, pl.meanQ)
 	}
-	for i := range 10 {
-		pl.remove(uint32(i), width)
+	for _, s := range []uint32{3, 9, 64, 700} {
+		if !pl.marked(s) {
+			t.Errorf("slot %d not marked", s)
+		}
 	}
-	before := &pl.data[:1][0]
-	pl.add(7, 2, width)
-	if &pl.data[:1][0] != before {
-		t.Errorf("a full list with room for 10 postings at its front was moved to a new array")
+	pl.mark(5000)
+	pl.unmark(9)
+	for s, want := range map[uint32]bool{9: false, 5000: true, 4: false, 9999: false} {
+		if pl.marked(s) != want {
+			t.Errorf("slot %d marked %v, want %v", s, !want, want)
+		}
 	}
-	if slot, q := pl.at(pl.len(width)-1, width); slot != 7 || q != 2 {
-		t.Errorf("last posting (%d, %d), want (7, 2)", slot, q)
+	pl.df = 4
+	pl.restore(width)
+	if pl.common || pl.len(width) != 4 {
+		t.Fatalf("restored: common %v, %d postings, want false, 4", pl.common, pl.len(width))
 	}
-	if slot, _ := pl.at(0, width); slot != 10 {
-		t.Errorf("first posting %d, want 10", slot)
+	for i, s := range []uint32{3, 64, 700, 5000} {
+		if slot, q := pl.at(i, width); slot != s || q != 13 {
+			t.Errorf("posting %d is (%d, %d), want (%d, 13)", i, slot, q, s)
+		}
 	}
 }
 

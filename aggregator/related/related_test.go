@@ -1,6 +1,7 @@
 package related
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -59,7 +60,7 @@ func TestRelated(t *testing.T) {
 	for _, d := range docs() {
 		ix.Add(d)
 	}
-	got := ids(ix.Related(1, 5))
+	got := ids(relatedTo(t, ix, 1, 5))
 	if len(got) == 0 || got[0] != 2 {
 		t.Errorf("Related(1) = %v, want 2 first", got)
 	}
@@ -68,29 +69,29 @@ func TestRelated(t *testing.T) {
 			t.Errorf("Related(1) = %v contains %d (itself, its duplicate, outside the window or unrelated)", got, bad)
 		}
 	}
-	if got := ids(ix.Related(3, 5)); slices.Contains(got, 1) {
+	if got := ids(relatedTo(t, ix, 3, 5)); slices.Contains(got, 1) {
 		t.Errorf("a duplicate is related to its original: %v", got)
 	}
-	if got := ids(ix.Related(4, 5)); len(got) != 1 || got[0] != 5 {
+	if got := ids(relatedTo(t, ix, 4, 5)); len(got) != 1 || got[0] != 5 {
 		t.Errorf("Related(4) = %v, want [5]", got)
 	}
-	if got := ix.Related(7, 5); len(got) != 0 {
+	if got := relatedTo(t, ix, 7, 5); len(got) != 0 {
 		t.Errorf("an entry about nothing else got hints: %v", got)
 	}
-	if ix.Related(99, 5) != nil {
+	if relatedTo(t, ix, 99, 5) != nil {
 		t.Error("unknown id got hints")
 	}
 	// Stable: the same answer twice.
-	if a, b := ix.Related(2, 5), ix.Related(2, 5); !slices.Equal(a, b) {
+	if a, b := relatedTo(t, ix, 2, 5), relatedTo(t, ix, 2, 5); !slices.Equal(a, b) {
 		t.Errorf("hints differ between calls: %v, %v", a, b)
 	}
 	// Removing and re-adding is incremental.
 	ix.Remove(2)
-	if got := ids(ix.Related(1, 5)); slices.Contains(got, 2) {
+	if got := ids(relatedTo(t, ix, 1, 5)); slices.Contains(got, 2) {
 		t.Errorf("removed entry still related: %v", got)
 	}
 	ix.Add(docs()[1])
-	if got := ids(ix.Related(1, 5)); len(got) == 0 || got[0] != 2 {
+	if got := ids(relatedTo(t, ix, 1, 5)); len(got) == 0 || got[0] != 2 {
 		t.Errorf("re-added entry not related: %v", got)
 	}
 	if ix.Len() != 7 {
@@ -118,7 +119,7 @@ func TestSharedCategoriesLift(t *testing.T) {
 		lifted.Add(d)
 	}
 	score := func(ix *Index, of, id int64) float64 {
-		for _, h := range ix.Related(of, 5) {
+		for _, h := range relatedTo(t, ix, of, 5) {
 			if h.ID == id {
 				return h.Score
 			}
@@ -167,16 +168,16 @@ func TestMaxEntriesForgetsTheOldest(t *testing.T) {
 	}
 	ix.Add(doc(1)) // replaced: now the newest
 	ix.Add(doc(4)) // forgets 2, the oldest
-	if got := ids(ix.Related(1, 5)); !slices.Equal(got, []int64{3, 4}) {
+	if got := ids(relatedTo(t, ix, 1, 5)); !slices.Equal(got, []int64{3, 4}) {
 		t.Errorf("Related(1) = %v, want [3 4] (2 forgotten)", got)
 	}
-	if ix.Len() != 3 || ix.Related(2, 5) != nil {
-		t.Errorf("Len = %d, Related(2) = %v: entry 2 not forgotten", ix.Len(), ix.Related(2, 5))
+	if ix.Len() != 3 || relatedTo(t, ix, 2, 5) != nil {
+		t.Errorf("Len = %d, Related(2) = %v: entry 2 not forgotten", ix.Len(), relatedTo(t, ix, 2, 5))
 	}
 	ix.Remove(3)
 	ix.Add(doc(5))
 	ix.Add(doc(6)) // forgets 1: 3 was removed already
-	if got := ids(ix.Related(4, 5)); !slices.Equal(got, []int64{5, 6}) {
+	if got := ids(relatedTo(t, ix, 4, 5)); !slices.Equal(got, []int64{5, 6}) {
 		t.Errorf("Related(4) = %v, want [5 6]", got)
 	}
 	for i := 0; i < 10000; i++ {
@@ -227,4 +228,77 @@ func TestMaxVocabularyForgetsTheOldest(t *testing.T) {
 	if ix.Len() != 1 || !ix.Has(41) {
 		t.Errorf("after an entry of 1,500 words: %d entries (41: %v), want it alone", ix.Len(), ix.Has(41))
 	}
+}
+
+// relatedTo returns ix.Related(id, max), failing the test on an error.
+func relatedTo(t testing.TB, ix *Index, id int64, max int) []Hit {
+	t.Helper()
+	hits, err := ix.Related(context.Background(), id, max)
+	if err != nil {
+		t.Fatalf("Related(%d): %v", id, err)
+	}
+	return hits
+}
+
+// mapTexts is a TextSource over a map of entries, as a store would give
+// them back: not in NFKC form, in any order.
+type mapTexts struct {
+	docs map[int64]Doc
+	err  error
+}
+
+func (m mapTexts) Texts(_ context.Context, ids []int64, fn func(id int64, title, text string)) error {
+	if m.err != nil {
+		return m.err
+	}
+	for _, id := range slices.Backward(ids) {
+		if d, ok := m.docs[id]; ok {
+			fn(id, d.Title, d.Text)
+		}
+	}
+	return nil
+}
+
+// An index that reads its entries' words from a TextSource answers as one
+// that keeps their texts itself, and says so when the texts cannot be
+// read.
+func TestTextSource(t *testing.T) {
+	source := mapTexts{docs: map[int64]Doc{}}
+	kept, read := New(Config{}), New(Config{Texts: source})
+	for i := range 60 {
+		d := docs()[i%7]
+		d.ID, d.Group = int64(i+1), 0
+		d.Title = fullwidth(d.Title) // NFKC changes it: the index must read it as it did
+		source.docs[d.ID] = d
+		kept.Add(d)
+		read.Add(d)
+	}
+	answered := 0
+	for id := int64(1); id <= 60; id++ {
+		a, b := relatedTo(t, kept, id, 5), relatedTo(t, read, id, 5)
+		if !slices.EqualFunc(a, b, sameHit) {
+			t.Fatalf("Related(%d) = %v reading the texts, want %v as keeping them", id, b, a)
+		}
+		if len(a) > 0 {
+			answered++
+		}
+	}
+	if answered < 30 {
+		t.Errorf("only %d of 60 entries have hints: the test compares nothing", answered)
+	}
+	failing := New(Config{Texts: mapTexts{err: fmt.Errorf("disk on fire")}})
+	failing.Add(docs()[0])
+	if _, err := failing.Related(context.Background(), 1, 5); err == nil || !strings.Contains(err.Error(), "disk on fire") {
+		t.Errorf("Related with unreadable texts: error %v, want the source's", err)
+	}
+}
+
+// fullwidth returns s with its ASCII letters in their fullwidth forms.
+func fullwidth(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' {
+			return r - 'A' + 'Ａ'
+		}
+		return r
+	}, s)
 }

@@ -506,6 +506,34 @@ func (s *Store) ContentText(ctx context.Context, rowID int64) (text string, ok b
 	return text, true, nil
 }
 
+// EntryTexts calls fn with the title and plain text of each entry of ids
+// that is stored, in the order of their ids: the related-entries index
+// reads an entry's words again from them.
+func (s *Store) EntryTexts(ctx context.Context, ids []int64, fn func(id int64, title, text string)) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := s.reader.QueryContext(ctx, `
+		SELECT id, title, content_text FROM entries
+		WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`, jsonInts(ids))
+	if err != nil {
+		return fmt.Errorf("entry texts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var title, text string
+		if err := rows.Scan(&id, &title, &text); err != nil {
+			return fmt.Errorf("entry texts: %w", err)
+		}
+		fn(id, title, text)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("entry texts: %w", err)
+	}
+	return nil
+}
+
 // CountEntries returns how many entries are stored, inactive sources
 // included.
 func (s *Store) CountEntries(ctx context.Context) (int, error) {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"maps"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -97,5 +98,33 @@ func TestStoredHints(t *testing.T) {
 	}
 	if got, _ := hintIDs(a); !slices.Equal(got, []int64{c}) {
 		t.Errorf("hints of a = %v after b was deleted, want [c]", got)
+	}
+}
+
+// EntryTexts gives back each stored entry's title and text as saved, and
+// nothing for ids not stored.
+func TestEntryTexts(t *testing.T) {
+	ctx := context.Background()
+	st := open(t, filepath.Join(t.TempDir(), "t.db"))
+	defer st.Close()
+	src := "https://x.example/feed"
+	if err := st.SyncSources(ctx, []store.SourceConfig{{URL: src, Location: src}}); err != nil {
+		t.Fatal(err)
+	}
+	es := entries("a", "b", "c")
+	for i := range es {
+		es[i].ContentText = "text of " + es[i].Title + " 三峡"
+	}
+	_, saved, err := st.SavePoll(ctx, store.Poll{SourceURL: src, At: time.Now(), Entries: es})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]string{}
+	err = st.EntryTexts(ctx, []int64{saved[2].RowID, 999, saved[0].RowID}, func(id int64, title, text string) {
+		got[id] = title + "|" + text
+	})
+	want := map[int64]string{saved[0].RowID: "a|text of a 三峡", saved[2].RowID: "c|text of c 三峡"}
+	if err != nil || !maps.Equal(got, want) {
+		t.Errorf("EntryTexts = %v, %v; want %v", got, err, want)
 	}
 }
