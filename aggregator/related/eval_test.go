@@ -176,6 +176,7 @@ func BenchmarkIndexMemory(b *testing.B) {
 		b.Run(file, func(b *testing.B) {
 			items := loadEvalset(b, file)
 			texts := make([]string, len(items))
+			source := sliceTexts{items: items, texts: texts}
 			for i, a := range items {
 				texts[i] = normalize.PlainText(a.Text)
 			}
@@ -185,7 +186,7 @@ func BenchmarkIndexMemory(b *testing.B) {
 				var before, after runtime.MemStats
 				runtime.GC()
 				runtime.ReadMemStats(&before)
-				ix := related.New(related.Config{})
+				ix := related.New(related.Config{Texts: source}) // the texts are the store's, not the index's
 				for i, a := range items {
 					ix.Add(related.Doc{ID: int64(i), Title: a.Title, Text: texts[i], At: start.Add(time.Duration(i) * time.Minute)})
 				}
@@ -198,4 +199,20 @@ func BenchmarkIndexMemory(b *testing.B) {
 			b.ReportMetric(terms, "terms")
 		})
 	}
+}
+
+// sliceTexts gives the index the texts of a development set's items, by
+// their index in it, as a store would.
+type sliceTexts struct {
+	items []article
+	texts []string
+}
+
+func (s sliceTexts) Texts(_ context.Context, ids []int64, fn func(id int64, title, text string)) error {
+	for _, id := range ids {
+		if id >= 0 && int(id) < len(s.items) {
+			fn(id, s.items[id].Title, s.texts[id])
+		}
+	}
+	return nil
 }
