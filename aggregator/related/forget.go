@@ -38,25 +38,28 @@ func (ix *Index) bound() {
 		words = math.MaxInt
 	}
 	i := 0
-	forgetOldest := func() {
+	// forgetOldest forgets the entry added longest ago; false if there is
+	// none (every entry held has a record, so only when none is held).
+	forgetOldest := func() bool {
 		for ; i < len(ix.added); i++ {
 			if ix.current(ix.added[i]) {
 				ix.removeSlot(ix.byID[ix.added[i].id])
 				i++
-				return
+				return true
 			}
 		}
+		return false
 	}
-	for len(ix.byID) > limit {
-		forgetOldest()
+	for len(ix.byID) > limit && forgetOldest() {
 	}
 	// Which words an entry takes with it is known when it is swept: the
 	// oldest are forgotten a batch at a time (a 64th of the entries, at
 	// least one, never the entry just added), then swept, until the
 	// vocabulary fits.
-	for ix.termIDs.n > words && len(ix.byID) > 1 {
-		for n := max(1, len(ix.byID)/64); n > 0 && len(ix.byID) > 1; n-- {
-			forgetOldest()
+	for forgot := true; forgot && ix.termIDs.n > words && len(ix.byID) > 1; {
+		forgot = false
+		for n := max(1, len(ix.byID)/64); n > 0 && len(ix.byID) > 1 && forgetOldest(); n-- {
+			forgot = true
 		}
 		ix.sweep()
 	}
