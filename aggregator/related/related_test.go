@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -301,4 +302,48 @@ func fullwidth(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// Queries running while entries are added and forgotten (each query
+// sweeping what was forgotten first) never answer with the entry asked
+// about or one never added; run with -race.
+func TestConcurrentQueriesAndForgetting(t *testing.T) {
+	ix := New(Config{MaxEntries: 40})
+	const n = 3000
+	var last atomic.Int64
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range n {
+			d := docs()[i%7]
+			d.ID, d.Group = int64(i+1), 0
+			last.Store(d.ID) // before: a query may meet the entry once added
+			ix.Add(d)
+			if i%5 == 0 {
+				ix.Remove(int64(i - 3))
+			}
+		}
+	}()
+	queried, answered := 0, 0
+	for {
+		select {
+		case <-done:
+			if queried == 0 || answered == 0 {
+				t.Errorf("%d queries beside the additions, %d answered", queried, answered)
+			}
+			return
+		default:
+		}
+		id := max(1, last.Load()-int64(queried%30))
+		hits := relatedTo(t, ix, id, 5)
+		for _, h := range hits {
+			if h.ID == id || h.ID < 1 || h.ID > last.Load() {
+				t.Fatalf("Related(%d) answered %d", id, h.ID)
+			}
+		}
+		if len(hits) > 0 {
+			answered++
+		}
+		queried++
+	}
 }
