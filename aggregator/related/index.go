@@ -40,8 +40,8 @@ type Config struct {
 	// archive. 0: unbounded.
 	MaxEntries int
 	// MaxVocabulary bounds the distinct terms the index holds: while an
-	// addition leaves more, the entries added longest ago are forgotten
-	// (never the one just added). A term costs about 60-90 bytes whatever its
+	// addition leaves more, the entries added longest ago are forgotten, a
+	// 64th of the entries at a time (never the one just added). A term costs about 60-90 bytes whatever its
 	// entries. Chinese or Japanese text, whose terms are the pairs of
 	// characters, brings hundreds of new ones an entry, and a hostile
 	// text up to MaxTerms: MaxEntries alone does not bound the memory.
