@@ -13,6 +13,7 @@
 package related
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -579,12 +580,14 @@ func (ix *Index) rank(self uint32, query map[uint32]float64, keep func(slot uint
 	maxDF := int(math.Max(10, math.Min(ix.cfg.MaxDocShare*n, maxDocFreq)))
 
 	// Terms are visited in a fixed order so that floating-point sums, and
-	// so the hints, are the same on every call.
+	// so the hints, are the same on every call: the order of their hashes,
+	// not of their ids, which depend on the order words were first seen
+	// (an index loaded again after a restart answers as before).
 	terms := make([]uint32, 0, len(query))
 	for t := range query {
 		terms = append(terms, t)
 	}
-	slices.Sort(terms)
+	slices.SortFunc(terms, func(a, b uint32) int { return cmp.Compare(ix.hashes[a], ix.hashes[b]) })
 	acc := ix.accumulator()
 	defer ix.scratch.Put(acc)
 	selfScore := 0.0
@@ -700,7 +703,7 @@ func (ix *Index) expand(ctx context.Context, query map[uint32]float64, top []Hit
 		case a.w < b.w:
 			return 1
 		}
-		return int(a.term) - int(b.term)
+		return cmp.Compare(ix.hashes[a.term], ix.hashes[b.term]) // ties by hash, as in rank
 	})
 	for _, x := range list[:min(len(list), expandTerms)] {
 		query[x.term] += extra[x.term]
