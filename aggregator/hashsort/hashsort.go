@@ -38,23 +38,6 @@ func Sort[T Hash](s, tmp []T) []T {
 	return sortByTopByte(s, tmp, uint(bits.Len64(uint64(^T(0)))-8))
 }
 
-// SortNarrow is Sort for values that use only the low bits of T (small,
-// dense ids packed with a weight, say): they are bucketed by the top byte
-// of the largest one, which costs one more pass to find.
-func SortNarrow[T Hash](s, tmp []T) []T {
-	if len(s) < smallSort {
-		slices.Sort(s)
-		return tmp
-	}
-	top := slices.Max(s)
-	width := bits.Len64(uint64(top))
-	if width <= 8 {
-		slices.Sort(s)
-		return tmp
-	}
-	return sortByTopByte(s, tmp, uint(width-8))
-}
-
 // sortByTopByte sorts s, none of whose values is above 255<<shift, by
 // buckets of their bits from shift up, then within each bucket.
 func sortByTopByte[T Hash](s, tmp []T, shift uint) []T {

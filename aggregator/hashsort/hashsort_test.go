@@ -49,36 +49,6 @@ func TestSort32(t *testing.T) {
 	}
 }
 
-// TestSortNarrow checks SortNarrow on values that use only the low bits:
-// ids packed with a byte of weight, as the related index sorts them.
-func TestSortNarrow(t *testing.T) {
-	r := rand.New(rand.NewPCG(9, 10))
-	packed := func(maxID int) func() uint64 {
-		return func() uint64 { return uint64(r.IntN(maxID))<<8 | uint64(r.IntN(256)) }
-	}
-	cases := map[string][]uint64{
-		"empty":           nil,
-		"small":           {3 << 8, 1<<8 | 7, 2 << 8},
-		"ids below 100":   randomSlice(r, 300, packed(100)),
-		"ids below 9,000": randomSlice(r, 600, packed(9000)),
-		"ids below 2^30":  randomSlice(r, 2000, packed(1<<30)),
-		"one byte wide":   randomSlice(r, 500, func() uint64 { return uint64(r.IntN(256)) }),
-		"one large value": append(randomSlice(r, 500, packed(50)), 1<<60),
-		"all equal":       randomSlice(r, 200, func() uint64 { return 77 << 8 }),
-	}
-	var tmp []uint64
-	for name, in := range cases {
-		t.Run(name, func(t *testing.T) {
-			got, want := slices.Clone(in), slices.Clone(in)
-			slices.Sort(want)
-			tmp = SortNarrow(got, tmp)
-			if !slices.Equal(got, want) {
-				t.Fatalf("SortNarrow of %d values differs from slices.Sort", len(in))
-			}
-		})
-	}
-}
-
 // TestSortReusesScratch checks that the scratch space is grown once and
 // then kept.
 func TestSortReusesScratch(t *testing.T) {

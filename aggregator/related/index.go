@@ -42,11 +42,11 @@ type Config struct {
 	MaxEntries int
 	// MaxVocabulary bounds the distinct terms the index holds: while an
 	// addition leaves more, the entries added longest ago are forgotten, a
-	// 64th of the entries at a time (never the one just added). A term costs about 60-90 bytes whatever its
-	// entries. Chinese or Japanese text, whose terms are the pairs of
-	// characters, brings hundreds of new ones an entry, and a hostile
-	// text up to MaxTerms: MaxEntries alone does not bound the memory.
-	// 0: unbounded.
+	// 64th of the entries at a time (never the one just added). A term
+	// costs about 60-90 bytes whatever its entries. Chinese or Japanese
+	// text, whose terms are the pairs of characters, brings hundreds of
+	// new ones an entry, and a hostile text up to MaxTerms: MaxEntries
+	// alone does not bound the memory. 0: unbounded.
 	MaxVocabulary int
 	K1, B         float64 // BM25's term-frequency saturation and length normalisation (defaults 3, 0.75)
 	// Texts gives the index entries' titles and texts again when a query
@@ -175,11 +175,9 @@ type Index struct {
 	postings []postingList     // by term id
 	hashes   []uint64          // by term id: its hash, to forget it when no entry has it
 	freeIDs  []uint32          // term ids no entry has, for reuse
-	packed   []uint64          // AddPrepared's scratch, under mu
-	sorting  []uint64          // and the one it sorts with
 	totalLen float64
 	dropAt   int32     // dropDocFreq; tests raise it to compare with an index that never drops
-	sweepAt  int       // sweepBatch's answer; tests lower it to compare with an index that sweeps at once
+	sweepAt  int       // entries forgotten between two sweeps, for a bounded index (0: see sweepBatch)
 	scratch  sync.Pool // of *accumulator, for queries
 
 	// added holds the entries in the order they were added, for forgetting
@@ -354,41 +352,6 @@ func (ix *Index) AddPrepared(p Prepared) {
 	}
 	ix.seq++
 	nd := &doc{id: d.ID, group: d.Group, at: d.At, categories: foldAll(d.Categories), headline: p.headline, seq: ix.seq}
-	// Each term is its id and quantized weight in one number, id first,
-	// so that sorting the numbers sorts by id (ids are distinct).
-	pack := func(id uint32, q uint8) uint64 { return uint64(id)<<8 | uint64(q) }
-	unpack := func(w uint64) (id uint32, q uint8) { return uint32(w >> 8), uint8(w) }
-	// The packed terms are gathered in a slice kept for the next entry:
-	// this runs under the lock, one entry at a time.
-	terms := ix.packed[:0]
-	defer func() {
-		if cap(terms) <= maxScratch {
-			ix.packed = terms[:0]
-		}
-		if cap(ix.sorting) > maxScratch {
-			ix.sorting = nil
-		}
-	}()
-	for _, t := range p.terms {
-		h, q := termKey(t), uint8(t)
-		id, ok := ix.termIDs.get(h, ix.hashes)
-		if !ok {
-			if n := len(ix.freeIDs); n > 0 {
-				id, ix.freeIDs = ix.freeIDs[n-1], ix.freeIDs[:n-1]
-				ix.hashes[id] = h
-			} else {
-				id = uint32(len(ix.postings))
-				ix.postings = append(ix.postings, postingList{})
-				ix.hashes = append(ix.hashes, h)
-			}
-			ix.termIDs.put(h, id, ix.hashes)
-		}
-		terms = append(terms, pack(id, q))
-		nd.length += float32(dequantize(q))
-	}
-	// Postings are added in term order, which keeps the sums of
-	// nd.length and of a query's scores in one order.
-	ix.sorting = hashsort.SortNarrow(terms, ix.sorting)
 	var slot uint32
 	if n := len(ix.free); n > 0 {
 		slot, ix.free = ix.free[n-1], ix.free[:n-1]
@@ -401,8 +364,9 @@ func (ix *Index) AddPrepared(p Prepared) {
 	if ix.memory != nil {
 		ix.memory[d.ID] = memText{d.Title, d.Text}
 	}
-	for _, t := range terms {
-		id, q := unpack(t)
+	for _, t := range p.terms {
+		id, q := ix.termID(termKey(t)), uint8(t)
+		nd.length += float32(dequantize(q))
 		pl := &ix.postings[id]
 		pl.df++
 		switch {
@@ -420,6 +384,25 @@ func (ix *Index) AddPrepared(p Prepared) {
 	if len(ix.dying) >= ix.sweepBatch() {
 		ix.sweep()
 	}
+}
+
+// termID returns the id of the term with hash h, giving it one (a free
+// id, or a new one) if the index does not hold it.
+func (ix *Index) termID(h uint64) uint32 {
+	if id, ok := ix.termIDs.get(h, ix.hashes); ok {
+		return id
+	}
+	var id uint32
+	if n := len(ix.freeIDs); n > 0 {
+		id, ix.freeIDs = ix.freeIDs[n-1], ix.freeIDs[:n-1]
+		ix.hashes[id] = h
+	} else {
+		id = uint32(len(ix.postings))
+		ix.postings = append(ix.postings, postingList{})
+		ix.hashes = append(ix.hashes, h)
+	}
+	ix.termIDs.put(h, id, ix.hashes)
+	return id
 }
 
 // Related returns up to max entries related to the entry with id, best
