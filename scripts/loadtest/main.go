@@ -138,8 +138,10 @@ func run(n, m int, shared string, repoll, keep, readers bool, workers, relatedMa
 	// page and the feeds, as subscribers would.
 	stopReaders := make(chan struct{})
 	readersDone := make(chan []time.Duration)
+	daemonAddr := make(chan string, 1)
 	go func() {
 		addr := <-serving
+		daemonAddr <- addr
 		if !readers {
 			<-stopReaders
 			readersDone <- nil
@@ -165,6 +167,14 @@ func run(n, m int, shared string, repoll, keep, readers bool, workers, relatedMa
 		return err
 	}
 	rssCold, _ := peakRSS(daemon.Process.Pid)
+	// How much the ingest allocated, and how many collections that made:
+	// steadier than CPU seconds on a shared machine, and what the
+	// collector's share of them follows.
+	garbage := "not read"
+	if metrics, err := get("http://" + <-daemonAddr + "/metrics"); err == nil {
+		garbage = fmt.Sprintf("%.2f GB allocated, %.0f collections",
+			metricValue(metrics, "go_memstats_alloc_bytes_total")/1e9, metricValue(metrics, "go_gc_duration_seconds_count"))
+	}
 	if hold > 0 { // time to look inside the daemon (a heap profile)
 		fmt.Printf("cold ingest done; holding %s (daemon pid %d)\n", hold, daemon.Process.Pid)
 		time.Sleep(hold)
@@ -204,6 +214,7 @@ func run(n, m int, shared string, repoll, keep, readers bool, workers, relatedMa
 	fmt.Printf("cold ingest: %.1f s wall, %.1f CPU-s (first cycle: %s ms), peak RSS %d MB after it\n",
 		coldWall.Seconds(), coldCPU, attr(first, "ms"), rssCold/1024)
 	fmt.Printf("beside it: the farm %.1f CPU-s, this program (readers) %.1f CPU-s\n", farmCPU, selfCPU())
+	fmt.Printf("the daemon's heap up to then: %s\n", garbage)
 	fmt.Printf("readers during the cold ingest: %s\n", summarize(latencies))
 	fmt.Printf("unchanged re-poll: %s\n", repollMS)
 	fmt.Printf("peak RSS (VmHWM): %d MB; its largest sample (every 50 ms): %d MB anonymous (Go and SQLite), %d MB file-backed (the binary's pages)\n",
@@ -214,6 +225,18 @@ func run(n, m int, shared string, repoll, keep, readers bool, workers, relatedMa
 		fmt.Println("(with -tick the farm's truth counts only its base items: feeds that grew before they were first read drop copies, so unmerged copies are overstated)")
 	}
 	return nil
+}
+
+// metricValue returns the value of the sample named name (without labels)
+// in a Prometheus text exposition, 0 if there is none.
+func metricValue(exposition, name string) float64 {
+	for line := range strings.Lines(exposition) {
+		if rest, ok := strings.CutPrefix(line, name+" "); ok {
+			v, _ := strconv.ParseFloat(strings.TrimSpace(rest), 64)
+			return v
+		}
+	}
+	return 0
 }
 
 // readDuring asks base for the page and the feeds with two clients, one
