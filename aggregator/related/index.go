@@ -582,7 +582,7 @@ func (ix *Index) rank(self uint32, query map[uint32]float64, keep func(slot uint
 			continue // only in one entry, or in too many to tell entries apart
 		}
 		idf := math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
-		for p, w := pl.live(), ix.width; len(p) >= w; p = p[w:] {
+		for p, w := pl.data, ix.width; len(p) >= w; p = p[w:] {
 			slot, q := unpack(p, w)
 			s := idf * qw * ix.bm25(dequantize(q), float64(ix.slots[slot].length), avgLen)
 			if slot == self {

@@ -37,17 +37,6 @@ func postingWidth(slots int) int {
 	return 5
 }
 
-// live returns the postings.
-func (pl *postingList) live() []byte { return pl.data }
-
-// len returns how many entries the list holds.
-func (pl *postingList) len(width int) int { return len(pl.data) / width }
-
-// at returns the slot and quantized weight of the list's i-th entry.
-func (pl *postingList) at(i, width int) (slot uint32, q uint8) {
-	return unpack(pl.data[i*width:], width)
-}
-
 // unpack returns the slot and quantized weight of the posting at the start
 // of p.
 func unpack(p []byte, width int) (slot uint32, q uint8) {

@@ -118,3 +118,11 @@ func TestFirstPostingIsAllocatedAlone(t *testing.T) {
 		}
 	}
 }
+
+// len returns how many entries the list holds.
+func (pl *postingList) len(width int) int { return len(pl.data) / width }
+
+// at returns the slot and quantized weight of the list's i-th entry.
+func (pl *postingList) at(i, width int) (slot uint32, q uint8) {
+	return unpack(pl.data[i*width:], width)
+}
