@@ -117,12 +117,15 @@ func retypeAll(doc []byte) []byte {
 }
 
 // needsRetyping is a cheap look for what retypeAtomText would change:
-// xhtml content, a CDATA section, or text that would read as markup
-// outside the constructs typed html (whose text is escaped markup, as most
-// feeds write their content). It errs only towards yes: a tag it cannot
-// read, a comment, anything unusual sends the document to the full pass.
+// xhtml content, a CDATA section, text that would read as markup outside
+// the constructs typed html (whose text is escaped markup, as most feeds
+// write their content), or an element inside a text construct (which the
+// full pass drops, keeping its text). It errs only towards yes: a tag it
+// cannot read, a comment, anything unusual sends the document to the full
+// pass.
 func needsRetyping(doc []byte) bool {
 	inHTML := false // the text being read is inside a type="html" construct
+	inText := false // ... inside a text construct of another type
 	for i := 0; i < len(doc); {
 		end := len(doc)
 		if lt := bytes.IndexByte(doc[i:], '<'); lt >= 0 {
@@ -142,8 +145,14 @@ func needsRetyping(doc []byte) bool {
 		if bytes.HasPrefix(tag, []byte("<!")) || bytes.Contains(tag, []byte("xhtml")) {
 			return true // a CDATA section, a comment or a declaration; xhtml
 		}
-		inHTML = tag[1] != '/' && tag[1] != '?' &&
+		opening := tag[1] != '/' && tag[1] != '?'
+		if inText && opening {
+			return true
+		}
+		inHTML = opening &&
 			(bytes.Contains(tag, []byte(`type="html"`)) || bytes.Contains(tag, []byte(`type='html'`)))
+		inText = opening && !inHTML && tag[len(tag)-2] != '/' &&
+			atomTextElements[string(atomLocal(qualifiedName(tag)))]
 		i = end + gt + 1
 	}
 	return false

@@ -112,6 +112,8 @@ func TestNeedsRetypingOnlySparesNoOps(t *testing.T) {
 		atomEntry(`<title>T</title><content type="xhtml"><div>x</div></content>`):                        true,
 		atomEntry(`<title>T</title><content type="html"><![CDATA[<p>x</p>]]></content>`):                 true,
 		atomEntry(`<link href="https://a.example/?a=1&amp;b=2"/><title>T</title>`):                       false,
+		atomEntry(`<title>T<b>old</b></title>`):                                                          true,
+		atomEntry(`<title/><summary>s</summary>`):                                                        false,
 	}
 	for doc, want := range cases {
 		if got := needsRetyping([]byte(doc)); got != want {
