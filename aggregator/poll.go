@@ -481,6 +481,7 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch
 	if err != nil {
 		return fail(err)
 	}
+	defer resp.Release() // on the paths that return before the parse
 	bodyLen := len(resp.Body)
 	defer func() { res.Bytes = int64(bodyLen) }()
 	if resp.MovedTo != st.MovedTo {
@@ -515,6 +516,7 @@ func (p *Poller) poll(ctx context.Context, t Target, st store.SourceState, batch
 	}
 	defer doneReading()
 	parsed, err := p.parse(resp.Body, resp.ContentType, t.Source.Encoding)
+	resp.Release() // nothing parsed refers to the body's bytes
 	if err != nil {
 		return fail(err)
 	}

@@ -5,6 +5,7 @@
 package fetch
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -66,6 +67,9 @@ type Response struct {
 	// MovedTo is URL when every redirect that led there was permanent
 	// (301, 308): the feed has moved for good. "" otherwise.
 	MovedTo string
+
+	buf     *bytes.Buffer // what Body was read into, kept for reuse (Release)
+	buffers *bodyBuffers
 }
 
 // permanentTarget returns the URL a response came from when it was reached
@@ -108,6 +112,7 @@ type Fetcher struct {
 	opts   Options
 	public *http.Client // reaches public addresses only (unless opts.AllowPrivate)
 	any    *http.Client // reaches any address, for sources that allow it
+	bodies *bodyBuffers
 }
 
 // New returns a Fetcher with its own http.Clients: one that connects only to
@@ -126,7 +131,7 @@ func New(opts Options) *Fetcher {
 	if !opts.AllowPrivate {
 		anyAddr = newClient(opts, guardedDial(opts.Resolver, opts.Dial, true))
 	}
-	return &Fetcher{opts: opts, public: public, any: anyAddr}
+	return &Fetcher{opts: opts, public: public, any: anyAddr, bodies: newBodyBuffers()}
 }
 
 // newClient returns an http.Client that dials with dial and follows
@@ -247,8 +252,7 @@ func (f *Fetcher) fetchHTTP(ctx context.Context, req Request) (*Response, error)
 		}
 		return nil, serr
 	}
-	resp.Body, err = readCapped(hresp.Body, f.opts.MaxBodyBytes)
-	return resp, err
+	return f.readBody(resp, hresp.Body)
 }
 
 // fetchFile reads a local feed. Local files are cheap to read, so there is no
@@ -267,17 +271,16 @@ func (f *Fetcher) fetchFile(path string) (*Response, error) {
 		return nil, errors.New("is a directory")
 	}
 	resp := &Response{URL: (&url.URL{Scheme: "file", Path: path}).String()}
-	resp.Body, err = readCapped(file, f.opts.MaxBodyBytes)
-	return resp, err
+	return f.readBody(resp, file)
 }
 
-func readCapped(r io.Reader, limit int64) ([]byte, error) {
-	body, err := io.ReadAll(io.LimitReader(r, limit+1))
+// readBody reads resp's body from r, within Options.MaxBodyBytes, into a
+// buffer that resp.Release hands back.
+func (f *Fetcher) readBody(resp *Response, r io.Reader) (*Response, error) {
+	buf, err := f.bodies.readCapped(r, f.opts.MaxBodyBytes)
 	if err != nil {
-		return nil, fmt.Errorf("read body: %w", err)
+		return nil, err
 	}
-	if int64(len(body)) > limit {
-		return nil, fmt.Errorf("%w (%d bytes)", ErrTooLarge, limit)
-	}
-	return body, nil
+	resp.Body, resp.buf, resp.buffers = buf.Bytes(), buf, f.bodies
+	return resp, nil
 }
