@@ -303,7 +303,10 @@ func truncate(s string, max int) string {
 // stripControls removes control characters other than tab, newline and
 // carriage return, which XML cannot carry and feed readers choke on. C1
 // controls (U+0080–U+009F) are nearly always windows-1252 punctuation read
-// as Latin-1 ("don\u0092t"), so they become that punctuation.
+// as Latin-1 ("don\u0092t"), so they become that punctuation. A byte that
+// is not UTF-8 becomes U+FFFD: the document was made UTF-8 before it was
+// parsed, but Atom content in base64 (mode="base64", an image/ type)
+// decodes to any bytes.
 func stripControls(s string) string {
 	clean := func(r rune) rune {
 		switch {
@@ -317,10 +320,10 @@ func stripControls(s string) string {
 		}
 		return r
 	}
-	if !hasControls(s) {
+	if !hasControls(s) && utf8.ValidString(s) {
 		return s
 	}
-	return strings.Map(clean, s)
+	return strings.Map(clean, s) // which writes a byte not UTF-8 as U+FFFD
 }
 
 // hasControls reports whether s holds a character stripControls changes,

@@ -189,6 +189,8 @@ func TestStripControls(t *testing.T) {
 		{"bell\x07 and esc\x1b", "bell and esc"},
 		{"tab\tnewline\n", "tab\tnewline\n"},
 		{"undefined\u0081", "undefined"},
+		{"\xd3M4", "\uFFFDM4"},               // base64 content decoded to bytes not UTF-8
+		{"中\xe6\x96文\x07", "中\uFFFD\uFFFD文"}, // a cut character (a U+FFFD a byte), a control
 	}
 	for _, tt := range tests {
 		if got := stripControls(tt.in); got != tt.want {
