@@ -53,7 +53,8 @@ type Request struct {
 }
 
 // Response is a fetched feed. When NotModified is true the body is empty and
-// the caller keeps what it has.
+// the caller keeps what it has. A caller done with Body calls Release, so
+// that the next fetch reads into its memory.
 type Response struct {
 	NotModified  bool
 	Body         []byte
