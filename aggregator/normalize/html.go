@@ -57,15 +57,24 @@ func absolutize(fragment string, base *url.URL) string {
 	var b strings.Builder
 	b.Grow(len(fragment) + len(fragment)/8)
 	z := html.NewTokenizer(strings.NewReader(fragment))
+	inRaw := false // the text is a raw-text element's (see rawText)
 	for {
-		switch tt := z.Next(); tt {
+		tt := z.Next()
+		wasRaw := inRaw
+		inRaw = false
+		switch tt {
 		case html.ErrorToken:
 			return b.String()
 		case html.TextToken:
-			writeEscaped(&b, z.Text())
+			if wasRaw {
+				b.Write(z.Text()) // as written: escaped, the sanitiser would read it escaped twice
+			} else {
+				writeEscaped(&b, z.Text())
+			}
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 			name, hasAttr := z.TagName()
 			tag := atom.Lookup(name)
+			inRaw = tt == html.StartTagToken && rawText[tag]
 			// Frames are never content; and bluemonday, which skips what
 			// is inside a <frameset>, waits for a </frame> that never
 			// comes.
@@ -151,6 +160,14 @@ func writeEscaped(b *strings.Builder, s []byte) {
 // selfClosedRawText finds raw-text and escapable raw-text elements written
 // self-closed.
 var selfClosedRawText = regexp.MustCompile(`(?i)<(iframe|noembed|noframes|noscript|script|style|textarea|title|xmp)(\s[^<>]*?)?\s*/>`)
+
+// rawText are the elements whose text the tokenizer reads as written, up
+// to their end tag, without decoding references (RCDATA's title and
+// textarea are decoded, and written escaped again).
+var rawText = map[atom.Atom]bool{
+	atom.Iframe: true, atom.Noembed: true, atom.Noframes: true, atom.Noscript: true,
+	atom.Plaintext: true, atom.Script: true, atom.Style: true, atom.Xmp: true,
+}
 
 // void are the HTML elements that have no end tag.
 var void = map[atom.Atom]bool{

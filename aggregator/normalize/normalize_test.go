@@ -251,6 +251,29 @@ func TestSelfClosedElementsKeepTheRest(t *testing.T) {
 	}
 }
 
+// The text of a raw-text element (xmp, plaintext, noscript…) is read as
+// written, references and all: absolutize keeps it so, and the sanitiser
+// then reads what it would have read without absolutize. Escaped again, it
+// showed "a&lt;b" for "a<b".
+func TestRawTextIsNotEscapedTwice(t *testing.T) {
+	n := New()
+	for _, raw := range []string{
+		`<p>Code:</p><xmp>if a<b && c>d { x = "&amp;" }</xmp><p>after</p>`,
+		`<p>Rest as text:</p><plaintext>a<b &lt; c`,
+		`<noscript><img src="https://x.example/i.png" alt="a&b"></noscript><p>after</p>`,
+		`<p>a</p><textarea>1 &lt; 2 & <b>x</b></textarea>`,
+		`<style>p > a { content: "&" }</style><p>styled</p>`,
+	} {
+		got := n.policy.Sanitize(absolutize(raw, nil))
+		if want := n.policy.Sanitize(raw); got != want {
+			t.Errorf("%s\n  sanitised through absolutize to %s\n  want %s", raw, got, want)
+		}
+	}
+	if got := n.policy.Sanitize(absolutize(`<xmp>a<b</xmp>`, nil)); got != "a&lt;b" {
+		t.Errorf("xmp: %s, want a&lt;b", got)
+	}
+}
+
 // hashOf is the first half of SHA-256 of the parts, each followed by a
 // zero byte, in hex: stored hashes stay comparable across versions.
 func TestHashOf(t *testing.T) {
